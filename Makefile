@@ -1,0 +1,40 @@
+# Two commands on a fresh clone: `make run` and `make test`. Everything else is set up on demand.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+MANIFEST := dbt_project/target/manifest.json
+export CREDIT_HOME ?= $(CURDIR)/.credit_home
+export DAGSTER_HOME ?= $(CREDIT_HOME)/dagster
+
+.PHONY: setup run test ui bench generate clean
+
+setup: $(STAMP) $(MANIFEST)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@
+
+# dagster-dbt loads the dbt manifest when the code location loads, so a fresh clone builds it first.
+$(MANIFEST): $(STAMP) $(shell find dbt_project -name '*.sql' -o -name '*.yml' -o -name '*.csv' 2>/dev/null | grep -v target/)
+	$(BIN)/credit-pipeline prepare
+
+run: setup
+	$(BIN)/credit-pipeline run --generate-if-empty
+
+test: setup
+	$(BIN)/pytest -q
+
+ui: setup
+	$(BIN)/credit-pipeline prepare-instance
+	$(BIN)/dagster dev -w workspace.yaml
+
+bench: setup
+	$(BIN)/credit-pipeline bench --subjects $${SUBJECTS:-100000}
+
+generate: setup
+	$(BIN)/credit-pipeline generate
+
+clean:
+	rm -rf $(CREDIT_HOME) dbt_project/target
