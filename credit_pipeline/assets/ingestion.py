@@ -1,0 +1,128 @@
+"""Ingestion of the feed drop: one asset per feed folder (raw/<feed>), plus the delivery ledger.
+
+A delivery is ingested once, by content: re-dropping a file or repeating a run changes nothing.
+"""
+
+
+import dagster as dg
+
+from credit_pipeline.catalogue import load_catalogue
+from credit_pipeline.ingest.load import FeedIngestReport, ingest_feed
+from credit_pipeline.ingest.store import connect
+from credit_pipeline.settings import load_settings
+
+FEEDS = load_catalogue()
+LEDGER_KEY = dg.AssetKey(["raw", "deliveries"])
+SET_ASIDE_KEY = dg.AssetKey(["raw", "set_aside"])
+
+
+def feed_key(feed: str) -> dg.AssetKey:
+    return dg.AssetKey(["raw", feed])
+
+
+def _feed_specs() -> list[dg.AssetSpec]:
+    specs = [
+        dg.AssetSpec(
+            feed_key(f.feed),
+            description=f"{f.name_cn} (`{f.feed}/`): accepted rows of every delivery, typed, with file, line and delivery date.",
+            group_name="ingestion",
+            kinds={"python", "duckdb"},
+            metadata={"feed_folder": f.feed, "catalogue_items": len(f.items)},
+            skippable=True,
+        )
+        for f in FEEDS.values()
+    ]
+    specs.append(dg.AssetSpec(LEDGER_KEY, description="Delivery ledger: one row per delivery with rows in, accepted and set aside.",
+                              group_name="ingestion", kinds={"duckdb"}, skippable=True))
+    specs.append(dg.AssetSpec(SET_ASIDE_KEY, description="Rows set aside, each with file, line and the rule it broke.",
+                              group_name="ingestion", kinds={"duckdb"}, skippable=True))
+    return specs
+
+
+def _check_specs() -> list[dg.AssetCheckSpec]:
+    return [
+        dg.AssetCheckSpec(
+            "rows_reconcile",
+            asset=feed_key(f.feed),
+            blocking=True,
+            description="For every delivery of the feed: rows in = rows accepted + rows set aside, and the raw table holds exactly the accepted rows.",
+        )
+        for f in FEEDS.values()
+    ]
+
+
+def _metadata(report: FeedIngestReport) -> dict:
+    deliveries = [
+        {"file": d.file_path, "status": d.status, "rows_in": d.rows_in, "accepted": d.rows_accepted,
+         "set_aside": d.rows_set_aside, "by_rule": ", ".join(f"{k}: {v}" for k, v in d.set_aside_by_rule.items())}
+        for d in report.ingested
+    ]
+    errors = [e for d in report.ingested for e in d.errors][:20]
+    return {
+        "new_deliveries": len(report.ingested),
+        "rows_in": report.rows_in,
+        "rows_accepted": report.rows_accepted,
+        "rows_set_aside": report.rows_set_aside,
+        "duplicate_files": dg.MetadataValue.json(report.duplicates),
+        "misnamed_files": dg.MetadataValue.json(report.misnamed),
+        "unchanged_files": report.unchanged_files,
+        "deliveries": dg.MetadataValue.md(_markdown_table(deliveries)) if deliveries else "no new delivery",
+        "sample_errors": dg.MetadataValue.md("\n".join(f"- `{e}`" for e in errors)) if errors else "none",
+    }
+
+
+def _markdown_table(rows: list[dict]) -> str:
+    head = list(rows[0])
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines += ["| " + " | ".join(str(r[h]) for h in head) + " |" for r in rows[:200]]
+    if len(rows) > 200:
+        lines.append(f"| … {len(rows) - 200} more | |")
+    return "\n".join(lines)
+
+
+def _reconcile(feed: str) -> dg.AssetCheckResult:
+    settings = load_settings()
+    con = connect(settings.warehouse_path)
+    try:
+        broken = con.execute(
+            f"""
+            select d.file_path, d.rows_in, d.rows_accepted, d.rows_set_aside,
+                   (select count(*) from raw.{feed} r where r._delivery_id = d.delivery_id) as rows_stored,
+                   (select count(*) from raw.set_aside s where s.delivery_id = d.delivery_id) as set_aside_stored
+            from raw.deliveries d
+            where d.feed = ?
+            """,
+            [feed],
+        ).fetchall()
+    finally:
+        con.close()
+    bad = [r for r in broken if r[1] != r[2] + r[3] or r[2] != r[4] or r[3] != r[5]]
+    return dg.AssetCheckResult(
+        check_name="rows_reconcile",
+        asset_key=feed_key(feed),
+        passed=not bad,
+        metadata={"deliveries": len(broken), "not_reconciled": dg.MetadataValue.json([list(map(str, r)) for r in bad[:20]])},
+    )
+
+
+@dg.multi_asset(specs=_feed_specs(), check_specs=_check_specs(), can_subset=True, name="ingest_feed_drop")
+def ingest_feed_drop(context: dg.AssetExecutionContext):
+    """Scan $CREDIT_FEED_DIR and ingest every delivery not seen before, feed by feed."""
+    settings = load_settings()
+    selected = context.selected_asset_keys
+    feeds = [f for f in FEEDS.values() if feed_key(f.feed) in selected] or list(FEEDS.values())
+    for feed in feeds:
+        report = ingest_feed(settings.warehouse_path, settings.feed_dir, feed)
+        context.log.info(
+            f"{feed.feed}: {len(report.ingested)} new deliveries, {report.rows_in} rows in, "
+            f"{report.rows_accepted} accepted, {report.rows_set_aside} set aside, {len(report.duplicates)} duplicate files"
+        )
+        for outcome in report.ingested:
+            for line in outcome.errors[:5]:
+                context.log.warning(line)
+        if feed_key(feed.feed) in selected:
+            yield dg.MaterializeResult(asset_key=feed_key(feed.feed), metadata=_metadata(report))
+            yield _reconcile(feed.feed)
+    for key in (LEDGER_KEY, SET_ASIDE_KEY):
+        if key in selected:
+            yield dg.MaterializeResult(asset_key=key)

@@ -1,0 +1,29 @@
+"""Publication of the marts to $CREDIT_HOME/publish (Parquet + published.duckdb), swapped atomically."""
+
+
+import dagster as dg
+
+from credit_pipeline.publish import MARTS, publish
+from credit_pipeline.settings import load_settings
+
+
+@dg.asset(
+    key=["publish", "published_marts"],
+    deps=[dg.AssetKey(["marts", m]) for m in MARTS],
+    group_name="publication",
+    kinds={"parquet", "duckdb"},
+    description="The read-only set BI and the disclosure site open: one Parquet file per mart and published.duckdb, "
+    "under $CREDIT_HOME/publish (a symlink switched atomically to the newest release).",
+)
+def published_marts(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    settings = load_settings()
+    manifest = publish(settings.warehouse_path, settings.home, context.run_id, settings.as_of.isoformat())
+    context.log.info(f"published {manifest['rows']} to {settings.publish_dir}")
+    return dg.MaterializeResult(
+        metadata={
+            "path": dg.MetadataValue.path(str(settings.publish_dir)),
+            "release": dg.MetadataValue.path(manifest["release"]),
+            "as_of_date": manifest["as_of_date"],
+            **{f"rows_{mart}": count for mart, count in manifest["rows"].items()},
+        }
+    )

@@ -1,0 +1,109 @@
+"""`credit-pipeline`: generate demo feeds, run the pipeline once, benchmark it."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+
+from credit_pipeline.settings import load_settings
+
+
+def cmd_prepare(args: argparse.Namespace) -> int:
+    from credit_pipeline.dbt import prepare_manifest
+
+    prepare_manifest()
+    return 0
+
+
+def cmd_prepare_instance(args: argparse.Namespace) -> int:
+    from credit_pipeline.instance import prepare_instance
+
+    print(f"DAGSTER_HOME={prepare_instance()}")
+    return 0
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from credit_pipeline.demo.generator import generate_drop
+
+    settings = load_settings()
+    as_of = date.fromisoformat(args.as_of) if args.as_of else settings.as_of
+    summary = generate_drop(settings.feed_dir, subjects=args.subjects, seed=args.seed, as_of=as_of)
+    print(f"generated {sum(summary['records'].values()):,} records for {summary['subjects']:,} subjects "
+          f"in {summary['files']:,} files under {settings.feed_dir}")
+    return 0
+
+
+def drop_is_empty(settings) -> bool:
+    return not settings.feed_dir.exists() or not any(p.is_file() for p in settings.feed_dir.rglob("*.*") if p.parent != settings.feed_dir)
+
+
+def run_pipeline() -> bool:
+    """Materialise the whole graph once, as the daily schedule does. True when everything succeeded and was published."""
+    from dagster import DagsterInstance
+
+    from credit_pipeline.definitions import defs
+    from credit_pipeline.instance import prepare_instance
+
+    prepare_instance()
+    with DagsterInstance.get() as instance:
+        result = defs.resolve_job_def("credit_daily").execute_in_process(instance=instance, raise_on_error=False)
+    published = any(
+        e.event_type_value == "ASSET_MATERIALIZATION" and e.asset_key and e.asset_key.path == ["publish", "published_marts"]
+        for e in result.all_events
+    )
+    return result.success and published
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from credit_pipeline.summary import published_summary
+
+    settings = load_settings()
+    if args.generate_if_empty and drop_is_empty(settings):
+        print(f"the feed drop {settings.feed_dir} is empty: generating demo feeds")
+        cmd_generate(argparse.Namespace(subjects=args.subjects, seed=args.seed, as_of=None))
+    ok = run_pipeline()
+    print(published_summary(settings))
+    if not ok:
+        print("PUBLICATION BLOCKED: the run failed or a blocking check failed; the published marts were left as they were.",
+              file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from credit_pipeline.bench import run_benchmark
+
+    return run_benchmark(subjects=args.subjects, seed=args.seed, daily_records=args.daily_records)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="credit-pipeline", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("prepare", help="build the dbt manifest the Dagster code location loads").set_defaults(func=cmd_prepare)
+    sub.add_parser("prepare-instance", help="create $DAGSTER_HOME with its dagster.yaml").set_defaults(func=cmd_prepare_instance)
+    gen = sub.add_parser("generate", help="write deterministic demo feeds into $CREDIT_FEED_DIR")
+    gen.add_argument("--subjects", type=int, default=5000)
+    gen.add_argument("--seed", type=int, default=42)
+    gen.add_argument("--as-of", help="last delivery date (default CREDIT_AS_OF or today)")
+    gen.set_defaults(func=cmd_generate)
+    run = sub.add_parser("run", help="materialise everything once, as the daily schedule does; exits 1 when publication was blocked")
+    run.add_argument("--generate-if-empty", action="store_true", help="generate demo feeds first when the drop is empty")
+    run.add_argument("--subjects", type=int, default=5000)
+    run.add_argument("--seed", type=int, default=42)
+    run.set_defaults(func=cmd_run)
+    bench = sub.add_parser("bench", help="time and measure memory of every stage on generated data")
+    bench.add_argument("--subjects", type=int, default=100_000)
+    bench.add_argument("--seed", type=int, default=7)
+    bench.add_argument("--daily-records", type=int, default=100_000)
+    bench.set_defaults(func=cmd_bench)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

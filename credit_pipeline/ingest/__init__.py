@@ -1,0 +1,1 @@
+"""Ingestion of departmental deliveries into the warehouse's raw layer."""

@@ -1,0 +1,75 @@
+"""The feed drop (SPEC §2): which delivery files exist, and what their names say."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+# <department USCC>_<YYYYMMDD>[_<n>].<csv|xlsx>
+FILE_NAME = re.compile(r"^(?P<department>[0-9A-Z]{18})_(?P<date>\d{8})(?:_(?P<seq>\d+))?\.(?P<ext>csv|xlsx)$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    feed: str
+    path: Path
+    department_id: str
+    delivery_date: date
+    seq: int
+    file_format: str
+
+    @property
+    def file_name(self) -> str:
+        return self.path.name
+
+    def relative_path(self, feed_dir: Path) -> str:
+        return self.path.relative_to(feed_dir).as_posix()
+
+    def content_hash(self) -> str:
+        """Identity of a delivery: the same bytes dropped twice are one delivery."""
+        digest = hashlib.sha256()
+        with self.path.open("rb") as f:
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                digest.update(chunk)
+        return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class MisnamedFile:
+    feed: str
+    path: Path
+    reason: str
+
+
+def parse_file_name(feed: str, path: Path) -> Delivery | MisnamedFile:
+    match = FILE_NAME.match(path.name)
+    if not match:
+        return MisnamedFile(feed, path, "file name is not <department USCC>_<YYYYMMDD>[_<n>].<csv|xlsx>")
+    try:
+        delivered = date(int(match["date"][:4]), int(match["date"][4:6]), int(match["date"][6:]))
+    except ValueError:
+        return MisnamedFile(feed, path, f"{match['date']} in the file name is not a date")
+    return Delivery(
+        feed=feed,
+        path=path,
+        department_id=match["department"].upper(),
+        delivery_date=delivered,
+        seq=int(match["seq"] or 1),
+        file_format=match["ext"].lower(),
+    )
+
+
+def scan_feed(feed_dir: Path, feed: str) -> list[Delivery | MisnamedFile]:
+    """Files of one feed folder in delivery order (date, then sequence, then name)."""
+    folder = feed_dir / feed
+    if not folder.is_dir():
+        return []
+    found = [parse_file_name(feed, p) for p in folder.iterdir() if p.is_file() and not p.name.startswith((".", "~$"))]
+
+    def order(x: Delivery | MisnamedFile):
+        return (0, x.delivery_date, x.seq, x.path.name) if isinstance(x, Delivery) else (1, date.min, 0, x.path.name)
+
+    return sorted(found, key=order)

@@ -1,0 +1,139 @@
+"""The warehouse's raw layer: one table per feed, the delivery ledger and the rows set aside.
+
+Every delivery is written in one transaction (rows, set-aside rows, ledger entry), so an
+interrupted run leaves nothing half-ingested and a rerun picks the delivery up again.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from credit_pipeline.catalogue import Feed
+
+SQL_TYPES = {"date": "DATE", "amount": "DOUBLE"}
+
+LEDGER_DDL = """
+create schema if not exists raw;
+create table if not exists raw.deliveries (
+    delivery_id     varchar primary key,  -- sha256 of the file's bytes
+    feed            varchar not null,
+    file_path       varchar not null,     -- relative to the feed drop
+    department_id   varchar not null,
+    delivery_date   date not null,
+    seq             integer not null,
+    file_format     varchar not null,
+    encoding        varchar,
+    status          varchar not null,     -- ingested | unreadable | missing_required_column
+    message         varchar,
+    rows_in         integer not null,
+    rows_accepted   integer not null,
+    rows_set_aside  integer not null,
+    missing_columns varchar[],
+    extra_columns   varchar[],
+    ingested_at     timestamp not null
+);
+create table if not exists raw.seen_files (
+    file_path   varchar primary key,
+    size        bigint not null,
+    mtime_ns    bigint not null,
+    delivery_id varchar not null,
+    duplicate   boolean not null          -- true when its bytes were already delivered under another name
+);
+create table if not exists raw.set_aside (
+    delivery_id varchar not null,
+    feed        varchar not null,
+    file_path   varchar not null,
+    _line       integer not null,
+    rule        varchar not null,
+    rules       varchar not null,
+    item        varchar,
+    value       varchar,
+    record      json
+);
+"""
+
+
+def connect(warehouse: Path) -> duckdb.DuckDBPyConnection:
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    return duckdb.connect(str(warehouse))
+
+
+def ensure_feed_table(con: duckdb.DuckDBPyConnection, feed: Feed) -> None:
+    """Create the feed's raw table from the catalogue, adding columns the catalogue gained since."""
+    con.execute(LEDGER_DDL)
+    columns = [(i.item, SQL_TYPES.get(i.format, "VARCHAR")) for i in feed.items] + [
+        ("_delivery_id", "VARCHAR"),
+        ("_file", "VARCHAR"),
+        ("_line", "INTEGER"),
+        ("_delivery_date", "DATE"),
+        ("_department_id", "VARCHAR"),
+        ("_extra", "JSON"),
+    ]
+    con.execute(f'create table if not exists raw.{feed.feed} ({", ".join(f""""{n}" {t}""" for n, t in columns)})')
+    existing = {r[0] for r in con.execute(
+        "select column_name from information_schema.columns where table_schema='raw' and table_name=?", [feed.feed]
+    ).fetchall()}
+    for name, sql_type in columns:
+        if name not in existing:
+            con.execute(f'alter table raw.{feed.feed} add column "{name}" {sql_type}')
+
+
+def seen_files(con: duckdb.DuckDBPyConnection, feed: str) -> dict[str, tuple[int, int]]:
+    rows = con.execute(
+        "select s.file_path, s.size, s.mtime_ns from raw.seen_files s where s.file_path like ?", [f"{feed}/%"]
+    ).fetchall()
+    return {path: (size, mtime) for path, size, mtime in rows}
+
+
+def delivered_as(con: duckdb.DuckDBPyConnection, delivery_id: str) -> str | None:
+    """The file path under which these bytes were first delivered, if they were."""
+    row = con.execute("select file_path from raw.deliveries where delivery_id = ?", [delivery_id]).fetchone()
+    return row[0] if row else None
+
+
+def mark_seen(con: duckdb.DuckDBPyConnection, file_path: str, size: int, mtime_ns: int, delivery_id: str, duplicate: bool) -> None:
+    con.execute(
+        "insert or replace into raw.seen_files values (?, ?, ?, ?, ?)", [file_path, size, mtime_ns, delivery_id, duplicate]
+    )
+
+
+def write_delivery(
+    con: duckdb.DuckDBPyConnection,
+    feed: Feed,
+    ledger: dict,
+    accepted: pd.DataFrame,
+    set_aside: pd.DataFrame,
+    file_stat: tuple[int, int],
+) -> None:
+    """Write one delivery atomically. `ledger` holds the raw.deliveries columns."""
+    con.execute("begin transaction")
+    try:
+        mark_seen(con, ledger["file_path"], *file_stat, ledger["delivery_id"], duplicate=False)
+        if not accepted.empty:
+            accepted = accepted.assign(
+                _delivery_id=ledger["delivery_id"],
+                _file=ledger["file_path"],
+                _delivery_date=ledger["delivery_date"],
+                _department_id=ledger["department_id"],
+            )
+            con.register("accepted_rows", accepted)
+            con.execute(f"insert into raw.{feed.feed} by name select * from accepted_rows")
+            con.unregister("accepted_rows")
+        if not set_aside.empty:
+            rows = set_aside.assign(delivery_id=ledger["delivery_id"], feed=feed.feed, file_path=ledger["file_path"])
+            rows["value"] = rows["value"].astype("string")
+            con.register("set_aside_rows", rows)
+            con.execute("insert into raw.set_aside by name select * from set_aside_rows")
+            con.unregister("set_aside_rows")
+        names = list(ledger)
+        con.execute(
+            f"insert into raw.deliveries ({', '.join(names)}) values ({', '.join('?' for _ in names)})",
+            [ledger[n] for n in names],
+        )
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise

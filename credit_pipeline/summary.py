@@ -1,0 +1,33 @@
+"""The short summary `credit-pipeline run` prints, read from the published marts (never the warehouse)."""
+
+from __future__ import annotations
+
+import duckdb
+
+from credit_pipeline.publish import read_manifest
+from credit_pipeline.settings import Settings
+
+
+def published_summary(settings: Settings) -> str:
+    manifest = read_manifest(settings.publish_dir)
+    if manifest is None:
+        return "nothing published yet"
+    con = duckdb.connect(str(settings.publish_dir / "published.duckdb"), read_only=True)
+    try:
+        deliveries, rows_in, accepted, set_aside, late = con.execute(
+            "select count(*), coalesce(sum(rows_in), 0), coalesce(sum(rows_accepted), 0), "
+            "coalesce(sum(rows_set_aside), 0), coalesce(sum(late_records), 0) from department_quality"
+        ).fetchone()
+        classes = con.execute(
+            "select credit_class, count(*) from credit_rating group by credit_class, class_rank order by class_rank"
+        ).fetchall()
+    finally:
+        con.close()
+    lines = [
+        f"as of {manifest['as_of_date']}, published {manifest['published_at']}",
+        f"deliveries read: {deliveries:,}; rows in {rows_in:,} = accepted {accepted:,} + set aside {set_aside:,}; late records {late:,}",
+        "subjects per class: " + ", ".join(f"{c} {n:,}" for c, n in classes),
+        "published marts: " + ", ".join(f"{m} {n:,}" for m, n in manifest["rows"].items()),
+        f"read them at {settings.publish_dir} (Parquet per mart, or published.duckdb read-only)",
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,39 @@
+{# Columns every feed with the subject block shares (SPEC §2), in English. #}
+{% macro subject_block() -%}
+    "行政相对人名称" as subject_name,
+    "行政相对人类别" as subject_type,
+    "统一社会信用代码" as uscc,
+    "工商注册号" as registration_no,
+    "法定代表人" as legal_rep_name,
+    coalesce("法定代表人证件类型", case when "法定代表人证件号码" is not null then '身份证' end) as legal_rep_id_type,
+    "法定代表人证件号码" as legal_rep_id,
+    "证件类型" as id_type,
+    "证件号码" as id_number,
+    {{ subject_id('"行政相对人类别"', '"统一社会信用代码"', '"工商注册号"', '"证件号码"') }} as subject_id
+{%- endmacro %}
+
+{# subject_id (SPEC §6): the USCC; the registration number behind the placeholder USCC; a person's ID number. #}
+{% macro subject_id(subject_type, uscc, registration_no, id_number) -%}
+    case
+        when {{ subject_type }} = '自然人' then {{ id_number }}
+        when {{ uscc }} = '00000000000000000X' then {{ registration_no }}
+        else {{ uscc }}
+    end
+{%- endmacro %}
+
+{# Where each row came from: the delivery file and line, for lineage and the audit trail. #}
+{% macro lineage() -%}
+    _delivery_id as delivery_id,
+    _file as source_file,
+    _line as source_line,
+    _delivery_date as delivery_date,
+    _department_id as department_id
+{%- endmacro %}
+
+{# A department may re-deliver a record to correct it: the latest delivery wins. #}
+{% macro latest_delivery(key_columns) -%}
+    qualify row_number() over (
+        partition by {{ key_columns | join(', ') }}
+        order by _delivery_date desc, _file desc, _line desc
+    ) = 1
+{%- endmacro %}

@@ -1,0 +1,55 @@
+-- 行政处罚 with corrections applied, severity derived where the feed leaves it empty, leniency
+-- (including minors from the ID's birth date) and the publicity windows of rule_penalty_publicity.
+with penalties as (
+    select
+        p.* replace (
+            coalesce(try_cast(c.corrected_items['处罚决定日期'] as date), p.decision_date) as decision_date,
+            coalesce(try_cast(c.corrected_items['罚款金额（万元）'] as double), p.fine_wan) as fine_wan,
+            coalesce(c.corrected_items['处罚类别'], p.penalty_categories) as penalty_categories,
+            coalesce(c.corrected_items['失信程度'], p.severity_declared) as severity_declared,
+            coalesce(c.corrected_items['从轻情形'], p.leniency_declared) as leniency_declared
+        ),
+        c.corrected_on,
+        list_filter(list_transform(string_split(coalesce(c.corrected_items['处罚类别'], p.penalty_categories), ';'), lambda x: trim(x)), lambda x: x <> '') as categories
+    from {{ ref('stg_penalties') }} p
+    left join {{ ref('int_corrections') }} c
+        on c.feed = 'xzcf' and c.document_no = p.document_no and c.subject_id = p.subject_id
+),
+settings as (
+    select max(try_cast(value as integer)) filter (where setting = 'minor_age_years') as minor_age_years
+    from ({{ rules_in_force('rule_settings', ['setting']) }})
+),
+derived as (
+    select
+        p.*,
+        coalesce(
+            p.severity_declared,
+            case
+                when list_has_any(p.categories, r.serious_categories) or p.fine_wan >= r.serious_fine_at_least_wan then '严重'
+                when len(list_filter(p.categories, lambda x: not list_contains(r.minor_categories, x))) = 0 then '轻微'
+                when p.categories = ['罚款'] and p.fine_wan < r.minor_fine_below_wan then '轻微'
+                else '一般'
+            end
+        ) as severity,
+        case
+            when p.subject_type = '自然人' and coalesce(p.id_type, '身份证') = '身份证'
+            then try_strptime(substr(p.id_number, 7, 8), '%Y%m%d')::date
+        end as birth_date
+    from penalties p
+    cross join {{ ref('int_penalty_rules') }} r
+)
+select
+    d.* exclude (birth_date, categories),
+    -- A subject under the minor age on the decision date is a minor whether or not the department said so.
+    coalesce(
+        d.leniency_declared,
+        case when d.birth_date + to_years(s.minor_age_years) > d.decision_date then '未成年人' end
+    ) as leniency,
+    pub.is_published,
+    case when pub.is_published then d.decision_date + to_months(pub.min_repair_months) end as repairable_from,
+    case when pub.is_published then d.decision_date + to_months(pub.max_publicity_months) end as publish_until,
+    d.decision_date + to_months(pub.active_months) as counts_until
+from derived d
+cross join settings s
+left join {{ ref('int_penalty_publicity_rules') }} pub
+    on pub.severity = d.severity and d.decision_date >= pub.valid_from and d.decision_date < pub.valid_to

@@ -1,0 +1,86 @@
+-- Every record of every feed in one shape: what kind it is (record_kind, the key of rule_record_points),
+-- when it starts and stops counting on its own (before objections and repairs), and when it may be
+-- repaired and stops being published. Long-term validity is 2099-12-31.
+{% set far_future = "date '2099-12-31'" %}
+{% set common = "subject_id, subject_type, subject_name, legal_rep_name, legal_rep_id, delivery_id, source_file, source_line, delivery_date, department_id" %}
+
+with penalties as (
+    select {{ common }}, 'xzcf' as feed, document_no, 'penalty_' || severity as record_kind,
+           decision_date, severity, leniency, authority_name, content, legal_basis,
+           decision_date as counts_from, counts_until, publish_until, repairable_from, is_published
+    from {{ ref('int_penalties') }}
+),
+court as (
+    select {{ common }}, 'sxbzxr', document_no, 'court_失信被执行人',
+           decision_date, null, null, authority_name, content, enforcement_basis_no,
+           decision_date,
+           -- Performed debts stop counting; without a revocation date, from the delivery that says so.
+           coalesce(revoked_on, case when performance = '已履行' then delivery_date end, {{ far_future }}),
+           null, null, null
+    from {{ ref('stg_court_debtors') }}
+),
+lists as (
+    select {{ common }}, 'xymd', document_no, 'list_' || list_type,
+           decision_date, null, null, authority_name, content, null,
+           decision_date, coalesce(removed_on, valid_to, {{ far_future }}), null, null, null
+    from {{ ref('stg_credit_lists') }}
+),
+commitments as (
+    select {{ common }}, 'xycn', document_no, 'commitment_' || fulfilment,
+           decision_date, null, null, null, content, commitment_type,
+           coalesce(checked_on, decision_date), null, null, null, null
+    from {{ ref('stg_commitments') }}
+),
+declarations as (
+    select {{ common }}, 'zzsb', document_no, 'declaration_' || verification,
+           decision_date, null, null, null, content, declaration_category,
+           coalesce(verified_on, decision_date), null, null, null, null
+    from {{ ref('stg_declarations') }}
+),
+ratings as (
+    select {{ common }}, 'hypj', document_no, 'rating_' || grade,
+           decision_date, null, null, null, rating_domain, null,
+           decision_date, valid_to, null, null, null
+    from {{ ref('stg_industry_ratings') }}
+),
+actions as (
+    select {{ common }}, 'qtxw', document_no,
+           case when action_type = '行政监督检查' and result in ('不合格', '责令整改') then 'inspection_' || result
+                when action_type = '行政奖励' then 'reward_行政奖励'
+                else 'action_' || action_type end,
+           decision_date, null, null, authority_name, content, null,
+           decision_date, null, null, null, null
+    from {{ ref('stg_other_actions') }}
+),
+licences as (
+    select {{ common }}, 'xzxk', document_no, 'licence_' || licence_category,
+           decision_date, null, null, authority_name, content, null,
+           valid_from, case when licence_state = '无效' then least(valid_to, delivery_date) else valid_to end, null, null, null
+    from {{ ref('stg_licences') }}
+),
+unioned as (
+    select * from penalties
+    union all select * from court
+    union all select * from lists
+    union all select * from commitments
+    union all select * from declarations
+    union all select * from ratings
+    union all select * from actions
+    union all select * from licences
+),
+points as ({{ rules_in_force('rule_record_points', ['record_kind']) }}),
+feeds as ({{ rules_in_force('catalogue_feeds', ['feed']) }})
+select
+    md5(concat_ws('|', u.feed, u.document_no, u.subject_id)) as record_id,
+    u.* exclude (is_published) replace (
+        -- Kinds whose counting period is fixed by the rules (e.g. 未履约: 1 year from the check).
+        coalesce(u.counts_until, u.counts_from + to_months(p.active_months), {{ far_future }}) as counts_until
+    ),
+    -- Published when the catalogue makes the feed public and, for penalties, the severity is published.
+    f.is_public = 'Y' and coalesce(u.is_published, true) as is_publishable,
+    coalesce(p.is_negative, false) as is_negative,
+    coalesce(p.points, 0) as points,
+    p.indicator
+from unioned u
+left join points p on p.record_kind = u.record_kind
+left join feeds f on f.feed = u.feed

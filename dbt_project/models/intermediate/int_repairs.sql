@@ -1,0 +1,40 @@
+-- Repair applications (信用修复) as of the as-of date. The pipeline enforces the rules the department
+-- cannot override: no repair before the minimum publicity period, none for a record that may not be
+-- repaired (not published, or unknown). Deadline: 10 working days.
+with current_state as (
+    select * from {{ ref('stg_repair_events') }}
+    where is_current and applied_on <= {{ as_of() }}
+),
+deadlines as ({{ rules_in_force('rule_deadlines', ['deadline']) }})
+select
+    a.repair_id, a.subject_id, a.feed, a.document_no, a.repair_method, a.applied_on,
+    a.decision as department_decision,
+    case
+        when r.record_id is null then '不同意'
+        when r.feed = 'xzcf' and not r.is_publishable then '不同意'
+        when r.repairable_from is not null and a.applied_on < r.repairable_from then '不同意'
+        when a.decision in ('同意', '不同意') and a.decided_on <= {{ as_of() }} then a.decision
+        else '受理中'
+    end as decision,
+    case
+        when r.record_id is null then '未找到涉及的信用记录'
+        when r.feed = 'xzcf' and not r.is_publishable then '轻微处罚不予公示，无需修复'
+        when r.repairable_from is not null and a.applied_on < r.repairable_from
+            then '申请早于最短公示期（' || strftime(r.repairable_from, '%Y-%m-%d') || ' 起可申请）'
+        when a.decision = '不同意' and a.decided_on <= {{ as_of() }} then a.refusal_reason
+    end as refusal_reason,
+    case when a.decision in ('同意', '不同意') and a.decided_on <= {{ as_of() }} then a.decided_on end as decided_on,
+    r.repairable_from,
+    dl.working_days as deadline_working_days,
+    due.calendar_date as due_on,
+    due.source as due_calendar_source,
+    coalesce(case when a.decision in ('同意', '不同意') and a.decided_on <= {{ as_of() }} then a.decided_on > due.calendar_date
+                  else {{ as_of() }} > due.calendar_date end, false) as is_overdue,
+    r.department_id as record_department_id,
+    r.delivery_id as record_delivery_id,
+    a.source_file, a.source_line, a.delivery_date
+from current_state a
+join deadlines dl on dl.deadline = 'repair'
+{{ working_day_deadline_join('a.applied_on', 'dl.working_days', 'due') }}
+left join {{ ref('int_records') }} r
+    on r.feed = a.feed and r.document_no = a.document_no and r.subject_id = a.subject_id

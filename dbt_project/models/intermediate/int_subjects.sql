@@ -1,0 +1,56 @@
+-- Every subject with an archive: registered market subjects, every subject named on a record, and the
+-- natural persons who are legal representative or actual controller of one (seeds 001, 002, 004).
+with registry as (
+    select subject_id, subject_type, subject_name, legal_rep_name, legal_rep_id, controller_name, controller_id,
+           established_on, registration_status, region_code, industry_code, source_department_id
+    from {{ ref('stg_registrations') }}
+),
+from_records as (
+    select subject_id, subject_type, subject_name, legal_rep_name, legal_rep_id
+    from {{ ref('int_records') }}
+    qualify row_number() over (partition by subject_id order by delivery_date desc, source_file desc, source_line desc) = 1
+),
+record_span as (
+    select subject_id, min(counts_from) as first_record_on from {{ ref('int_records') }} group by subject_id
+),
+supervisor as (
+    -- The department that delivers most of a subject's records supervises it (ties: lowest id).
+    select subject_id, department_id
+    from (select subject_id, department_id, count(*) as n from {{ ref('int_records') }} group by all)
+    qualify row_number() over (partition by subject_id order by n desc, department_id) = 1
+),
+organisations as (
+    select
+        coalesce(g.subject_id, r.subject_id) as subject_id,
+        coalesce(g.subject_type, r.subject_type) as subject_type,
+        coalesce(g.subject_name, r.subject_name) as subject_name,
+        coalesce(g.legal_rep_name, r.legal_rep_name) as legal_rep_name,
+        coalesce(g.legal_rep_id, r.legal_rep_id) as legal_rep_id,
+        g.controller_name, g.controller_id, g.established_on, g.registration_status, g.region_code, g.industry_code,
+        coalesce(s.department_id, g.source_department_id) as supervising_department_id
+    from registry g
+    full join from_records r using (subject_id)
+    left join supervisor s on s.subject_id = coalesce(g.subject_id, r.subject_id)
+),
+related_persons as (
+    select legal_rep_id as subject_id, any_value(legal_rep_name) as subject_name
+    from organisations where legal_rep_id is not null and subject_type <> '自然人' group by 1
+    union all
+    select controller_id, any_value(controller_name)
+    from organisations where controller_id is not null group by 1
+),
+persons as (
+    select subject_id, '自然人' as subject_type, any_value(subject_name) as subject_name
+    from related_persons
+    where subject_id not in (select subject_id from organisations)
+    group by 1
+)
+select
+    o.*,
+    least(o.established_on, rs.first_record_on) as first_seen_on
+from organisations o
+left join record_span rs using (subject_id)
+union all by name
+select p.*, rs.first_record_on as first_seen_on
+from persons p
+left join record_span rs using (subject_id)

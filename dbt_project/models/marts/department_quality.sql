@@ -1,0 +1,54 @@
+-- Per department, feed and delivery: rows in / accepted / set aside, completeness, records delivered
+-- later than 7 working days after their decision, and objections and repairs about the delivery's
+-- records that are overdue.
+with deliveries as (select * from {{ ref('stg_deliveries') }}),
+feeds as ({{ rules_in_force('catalogue_feeds', ['feed']) }}),
+deadline as (select working_days from ({{ rules_in_force('rule_deadlines', ['deadline']) }}) where deadline = 'timeliness'),
+timeliness as (
+    select
+        r.delivery_id,
+        count(*) filter (where r.delivery_date > due.calendar_date) as late_records,
+        count(*) filter (where due.source is distinct from 'chinese_calendar') as records_on_estimated_calendar
+    from {{ ref('int_records') }} r
+    cross join deadline d
+    {{ working_day_deadline_join('r.decision_date', 'd.working_days', 'due') }}
+    group by r.delivery_id
+),
+set_aside_rules as (
+    select delivery_id, string_agg(rule || ':' || n, ';' order by n desc, rule) as set_aside_by_rule
+    from (select delivery_id, rule, count(*) as n from {{ ref('stg_set_aside') }} group by all)
+    group by delivery_id
+),
+objections as (
+    select record_delivery_id as delivery_id, count(*) filter (where is_overdue) as overdue_objections
+    from {{ ref('int_objections') }} group by 1
+),
+repairs as (
+    select record_delivery_id as delivery_id, count(*) filter (where is_overdue) as overdue_repairs
+    from {{ ref('int_repairs') }} group by 1
+)
+select
+    d.department_id,
+    d.feed,
+    f.name_cn as feed_name,
+    d.delivery_date,
+    d.file_path,
+    d.delivery_id,
+    d.status,
+    d.message,
+    d.rows_in,
+    d.rows_accepted,
+    d.rows_set_aside,
+    case when d.rows_in > 0 then round(d.rows_accepted / d.rows_in, 4) end as completeness,
+    coalesce(t.late_records, 0) as late_records,
+    coalesce(t.records_on_estimated_calendar, 0) as records_on_estimated_calendar,
+    coalesce(o.overdue_objections, 0) as overdue_objections,
+    coalesce(p.overdue_repairs, 0) as overdue_repairs,
+    sa.set_aside_by_rule,
+    d.extra_columns
+from deliveries d
+left join feeds f using (feed)
+left join timeliness t using (delivery_id)
+left join set_aside_rules sa using (delivery_id)
+left join objections o using (delivery_id)
+left join repairs p using (delivery_id)
