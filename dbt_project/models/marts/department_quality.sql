@@ -3,16 +3,13 @@
 -- records that are overdue.
 with deliveries as (select * from {{ ref('stg_deliveries') }}),
 feeds as ({{ rules_in_force('catalogue_feeds', ['feed']) }}),
-deadline as (select working_days from ({{ rules_in_force('rule_deadlines', ['deadline']) }}) where deadline = 'timeliness'),
 timeliness as (
     select
-        r.delivery_id,
-        count(*) filter (where r.delivery_date > due.calendar_date) as late_records,
-        count(*) filter (where due.source is distinct from 'chinese_calendar') as records_on_estimated_calendar
-    from {{ ref('int_records') }} r
-    cross join deadline d
-    {{ working_day_deadline_join('r.decision_date', 'd.working_days', 'due') }}
-    group by r.delivery_id
+        delivery_id,
+        count(*) filter (where is_late) as late_records,
+        count(*) filter (where due_calendar_source is distinct from 'chinese_calendar') as records_on_estimated_calendar
+    from {{ ref('int_timeliness') }}
+    group by delivery_id
 ),
 set_aside_rules as (
     select delivery_id, string_agg(rule || ':' || n, ';' order by n desc, rule) as set_aside_by_rule
