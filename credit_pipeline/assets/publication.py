@@ -17,7 +17,7 @@ from credit_pipeline.settings import load_settings
 )
 def published_marts(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     settings = load_settings()
-    manifest = publish(settings.warehouse_path, settings.home, context.run_id, settings.as_of.isoformat())
+    manifest = publish(settings.warehouse_path, settings.home, context.run.run_id, settings.as_of.isoformat())
     context.log.info(f"published {manifest['rows']} to {settings.publish_dir}")
     return dg.MaterializeResult(
         metadata={

@@ -1,0 +1,127 @@
+"""`credit-pipeline bench`: wall time and peak memory of every stage on generated data.
+
+Stages: generate, ingest, dbt build, publish; then a daily delivery on top of that archive
+(ingest + dbt build + publish). Memory is the peak resident size of this process and its
+children (dbt runs in a child), sampled every 100 ms.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from contextlib import contextmanager
+from datetime import date, timedelta
+from pathlib import Path
+
+import psutil
+
+from credit_pipeline.catalogue import load_catalogue
+from credit_pipeline.settings import DBT_PROJECT_DIR
+
+BENCH_AS_OF = date(2026, 11, 20)
+
+
+class PeakMemory:
+    def __init__(self) -> None:
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        me = psutil.Process()
+        while not self._stop.is_set():
+            try:
+                rss = me.memory_info().rss + sum(c.memory_info().rss for c in me.children(recursive=True))
+            except psutil.Error:
+                rss = 0
+            self.peak = max(self.peak, rss)
+            time.sleep(0.1)
+
+    def __enter__(self) -> "PeakMemory":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+@contextmanager
+def stage(name: str, results: list):
+    started = time.perf_counter()
+    with PeakMemory() as memory:
+        yield
+    seconds = time.perf_counter() - started
+    results.append((name, seconds, memory.peak))
+    print(f"  {name:<28} {seconds:9.1f} s   peak {memory.peak / 2**30:6.2f} GiB", flush=True)
+
+
+def _ingest_all(home: Path, feed_dir: Path) -> int:
+    from credit_pipeline.ingest.load import ingest_feed
+
+    return sum(ingest_feed(home / "warehouse.duckdb", feed_dir, feed).rows_in for feed in load_catalogue().values())
+
+
+def _dbt_build(home: Path, as_of: date) -> None:
+    env = os.environ | {"CREDIT_HOME": str(home), "CREDIT_AS_OF": as_of.isoformat()}
+    dbt = str(Path(sys.executable).parent / "dbt")
+    subprocess.run([dbt, "build", "--quiet", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
+                    "--target-path", str(home / "dbt_target")], check=True, env=env)
+
+
+def _add_daily_delivery(feed_dir: Path, records: int, seed: int, as_of: date) -> int:
+    """A day's deliveries: a fresh generated drop of about `records` records, dropped in under new names."""
+    from credit_pipeline.demo.generator import generate_drop
+
+    with tempfile.TemporaryDirectory() as tmp:
+        summary = generate_drop(Path(tmp), subjects=max(records // 10, 100), seed=seed + 1, as_of=as_of)
+        for path in Path(tmp).glob("*/*.*"):
+            target = feed_dir / path.parent.name / f"{path.stem}_9{path.suffix}"
+            shutil.copy(path, target)
+    return sum(summary["records"].values())
+
+
+def run_benchmark(subjects: int, seed: int, daily_records: int) -> int:
+    from credit_pipeline.demo.generator import generate_drop
+    from credit_pipeline.publish import publish
+
+    home = Path(os.environ.get("CREDIT_BENCH_HOME") or tempfile.mkdtemp(prefix="credit-bench-"))
+    shutil.rmtree(home, ignore_errors=True)
+    feed_dir = home / "feeds"
+    print(f"benchmark: {subjects:,} subjects, seed {seed}, as of {BENCH_AS_OF}, in {home}")
+    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+          f"{psutil.virtual_memory().total / 2**30:.0f} GiB, Python {platform.python_version()}")
+    results: list = []
+    with stage("generate", results):
+        summary = generate_drop(feed_dir, subjects=subjects, seed=seed, as_of=BENCH_AS_OF)
+    records = sum(summary["records"].values())
+    print(f"  ({records:,} records in {summary['files']:,} files)")
+    with stage("ingest", results):
+        _ingest_all(home, feed_dir)
+    with stage("dbt build", results):
+        _dbt_build(home, BENCH_AS_OF)
+    with stage("publish", results):
+        publish(home / "warehouse.duckdb", home, "bench-full", BENCH_AS_OF.isoformat())
+    full = sum(s for name, s, _ in results if name != "generate")
+    print(f"  {'full build (ingest→publish)':<28} {full:9.1f} s")
+
+    next_day = BENCH_AS_OF + timedelta(days=1)
+    added = _add_daily_delivery(feed_dir, daily_records, seed, next_day)
+    print(f"daily delivery: {added:,} records on top of the archive")
+    daily: list = []
+    with stage("daily ingest", daily):
+        _ingest_all(home, feed_dir)
+    with stage("daily dbt build", daily):
+        _dbt_build(home, next_day)
+    with stage("daily publish", daily):
+        publish(home / "warehouse.duckdb", home, "bench-daily", next_day.isoformat())
+    print(f"  {'daily total':<28} {sum(s for _, s, _ in daily):9.1f} s")
+    if not os.environ.get("CREDIT_BENCH_KEEP"):
+        shutil.rmtree(home, ignore_errors=True)
+    return 0

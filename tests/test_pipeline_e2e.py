@@ -1,0 +1,131 @@
+"""End to end through Dagster: the hand-made scenario drop, materialised as the daily job does, and
+the published marts read as BI reads them (Parquet and published.duckdb, never the warehouse)."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+import scenario
+from credit_pipeline.cli import run_pipeline
+from credit_pipeline.publish import MARTS
+from credit_pipeline.settings import load_settings
+
+
+def read_marts(publish_dir: Path) -> dict[str, pd.DataFrame]:
+    return {m: pd.read_parquet(publish_dir / f"{m}.parquet") for m in MARTS}
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    home = tmp_path_factory.mktemp("scenario") / "home"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CREDIT_HOME", str(home))
+        mp.setenv("CREDIT_FEED_DIR", str(home / "feeds"))
+        mp.setenv("DAGSTER_HOME", str(home / "dagster"))
+        mp.setenv("CREDIT_AS_OF", scenario.AS_OF.isoformat())
+        scenario.write_scenario(home / "feeds")
+        settings = load_settings()
+        first_ok = run_pipeline()
+        first_release = settings.publish_dir.resolve()
+        first = read_marts(settings.publish_dir)
+        second_ok = run_pipeline()
+        yield {"settings": settings, "ok": (first_ok, second_ok), "first": first, "first_release": first_release,
+               "marts": read_marts(settings.publish_dir)}
+
+
+def by_subject(frame: pd.DataFrame) -> dict:
+    return frame.set_index("subject_id").to_dict("index")
+
+
+def test_runs_succeed_and_publish(runs):
+    assert runs["ok"] == (True, True)
+    publish_dir = runs["settings"].publish_dir
+    assert publish_dir.is_symlink() and (publish_dir / "published.duckdb").exists()
+    con = duckdb.connect(str(publish_dir / "published.duckdb"), read_only=True)
+    assert {r[0] for r in con.execute("show tables").fetchall()} == set(MARTS)
+    con.close()
+
+
+def test_every_subject_gets_its_known_class(runs):
+    rating = by_subject(runs["marts"]["credit_rating"])
+    assert {sid: rating[sid]["credit_class"] for sid in scenario.EXPECTED_CLASS} == scenario.EXPECTED_CLASS
+    assert "澄信认〔2026〕1号" in rating[scenario.A]["reasons"]  # every class comes with its reasons
+    assert rating[scenario.A2]["related_party_risk"] and not rating[scenario.C]["related_party_risk"]
+
+
+def test_rows_reconcile_and_bad_rows_are_set_aside_by_rule(runs):
+    quality = runs["marts"]["department_quality"]
+    assert (quality.rows_in == quality.rows_accepted + quality.rows_set_aside).all()
+    by_rule = quality.set_aside_by_rule.dropna().str.split(";").explode().str.split(":").apply(lambda p: (p[0], int(p[1])))
+    assert dict(by_rule.tolist()) == scenario.EXPECTED_SET_ASIDE
+    assert quality.late_records.sum() > 0
+    assert quality.overdue_objections.sum() == 1  # YY-001, pending past its 5 working days
+
+
+def test_objections_repairs_and_leniency_show_in_the_archive(runs):
+    archive = runs["marts"]["credit_archive"]
+    status = {(r.subject_id, r.document_no, r.role): r.status for r in archive.itertuples()}
+    assert status[(scenario.D, "澄市监罚〔2025〕4号", "本人")] == "已修复"
+    assert status[(scenario.G, "澄市监罚〔2026〕7号", "本人")] == "已撤销"
+    assert status[(scenario.F, "澄市监罚〔2026〕6号", "本人")] == "异议处理中"
+    assert status[(scenario.P_MINOR, "澄市监罚〔2026〕5号", "本人")] == "从轻不计"
+    assert status[(scenario.H, "澄市监罚〔2026〕8号", "本人")] == "有效"  # repair applied too early: refused
+    # The legal representative carries the 严重失信主体名单 record in his own archive.
+    assert status[(scenario.P1, "澄信认〔2026〕1号", "法定代表人")] == "有效"
+    # 更正 replaced the severity everywhere.
+    assert archive.set_index("document_no").loc["澄市监罚〔2026〕9号", "severity"] == "一般"
+
+
+def test_rating_history_keeps_every_change_with_its_cause(runs):
+    history = runs["marts"]["rating_history"]
+    d = history[history.subject_id == scenario.D].sort_values("valid_from")
+    assert d.credit_class.tolist() == ["诚信守法", "轻微失信", "诚信守法"]
+    assert "信用修复" in d.cause.iloc[-1] and str(d.valid_from.iloc[-1])[:10] == "2026-03-10"
+    g = history[history.subject_id == scenario.G].sort_values("valid_from")
+    assert "异议撤销" in g.cause.iloc[-1]
+
+
+def test_public_disclosure_publishes_only_what_may_be_published_and_masks_persons(runs):
+    disclosure = runs["marts"]["public_disclosure"]
+    documents = set(disclosure.document_no)
+    assert "澄市监罚〔2025〕4号" not in documents  # repaired
+    assert "澄市监罚〔2026〕7号" not in documents  # revoked
+    assert "澄市监罚〔2026〕5号" not in documents  # minor: lenient
+    assert disclosure.set_index("document_no").loc["澄市监罚〔2026〕6号", "status"] == "异议处理中"
+    debtor = disclosure.set_index("document_no").loc["（2026）苏0281执123号"]
+    assert (debtor.subject_id, debtor.subject_name) == (scenario.P_DEBTOR[:6] + "********" + scenario.P_DEBTOR[-4:], "赵**")
+    assert set(disclosure.legal_rep_name.dropna()) == {"王**"}
+    cells = [str(c) for c in disclosure.to_numpy().ravel() if c is not None and c == c]
+    people = {scenario.P1, scenario.P_MINOR, scenario.P_DEBTOR, "赵大海", "李小明", "王建国"}
+    assert not any(c in people or re.search(r"\d{17}[\dX]", c) for c in cells)
+
+
+def test_joint_measures_follow_lists_classes_and_reach_the_legal_representative(runs):
+    measures = runs["marts"]["joint_measures"].groupby("subject_id").measure_code.apply(set).to_dict()
+    assert {"P01", "P02", "P03", "P04", "P05"} <= measures[scenario.A]
+    assert "P08" in measures[scenario.P1]
+    assert {"P06", "P07"} <= measures[scenario.P_DEBTOR]
+    assert {"I01", "I02", "I03"} <= measures[scenario.C]
+    assert not any(code.startswith("I") for code in measures.get(scenario.B, set()))  # 一般失信: no incentives
+
+
+def test_supervision_plan_follows_class_ratios(runs):
+    plan = by_subject(runs["marts"]["supervision_plan"])
+    assert plan[scenario.A]["inspection_ratio"] == 1.0 and plan[scenario.A]["selected"]
+    assert plan[scenario.C]["inspection_ratio"] == 0.05
+    assert scenario.P_DEBTOR not in plan  # natural persons are not market subjects to inspect
+
+
+def test_a_repeated_run_changes_nothing_and_swaps_releases(runs):
+    for mart in MARTS:
+        first = runs["first"][mart].sort_values(list(runs["first"][mart].columns[:6])).reset_index(drop=True)
+        second = runs["marts"][mart].sort_values(list(runs["marts"][mart].columns[:6])).reset_index(drop=True)
+        pd.testing.assert_frame_equal(first, second, obj=mart)
+    assert runs["settings"].publish_dir.resolve() != runs["first_release"]
+    assert runs["first_release"].exists()  # the previous release stays for readers that still hold it
