@@ -146,13 +146,13 @@ def test_an_interrupted_delivery_leaves_nothing_and_is_picked_up_again(credit_en
     from credit_pipeline.ingest import store
 
     write_delivery(scenario._frame("xzcf", [penalty()]), credit_env.feed_dir / "xzcf" / f"{scenario.DEPT_SAMR}_20260505.csv")
-    original = store.write_delivery
+    original = store.write_batch
 
-    def crash_at_the_ledger(con, feed, ledger, *rest):
+    def crash_at_the_ledger(con, feed, ledgers, *rest):
         # The rows go in first; the ledger insert then fails, as a crash between the two would.
-        return original(con, feed, ledger | {"no_such_column": 1}, *rest)
+        return original(con, feed, [ledger | {"no_such_column": 1} for ledger in ledgers], *rest)
 
-    monkeypatch.setattr(store, "write_delivery", crash_at_the_ledger)
+    monkeypatch.setattr(store, "write_batch", crash_at_the_ledger)
     with pytest.raises(duckdb.Error):
         ingest_feed(credit_env.warehouse_path, credit_env.feed_dir, FEEDS["xzcf"])
     con = duckdb.connect(str(credit_env.warehouse_path), read_only=True)
@@ -160,6 +160,21 @@ def test_an_interrupted_delivery_leaves_nothing_and_is_picked_up_again(credit_en
     assert con.execute("select count(*) from raw.seen_files").fetchone()[0] == 0
     con.close()
 
-    monkeypatch.setattr(store, "write_delivery", original)
+    monkeypatch.setattr(store, "write_batch", original)
     report = ingest_feed(credit_env.warehouse_path, credit_env.feed_dir, FEEDS["xzcf"])
     assert report.rows_accepted == 1
+
+
+def test_deliveries_validated_together_keep_their_own_dates_and_duplicates(credit_env):
+    folder = credit_env.feed_dir / "xzcf"
+    x = penalty(处罚决定日期="2026-05-04")
+    write_delivery(scenario._frame("xzcf", [x, x]), folder / f"{scenario.DEPT_SAMR}_20260505.csv")  # x twice: one duplicate
+    write_delivery(scenario._frame("xzcf", [x]), folder / f"{scenario.DEPT_SAMR}_20260503.csv")  # decided after delivery
+    write_delivery(scenario._frame("xzcf", [x | {"备注": "更正"}]), folder / f"{scenario.DEPT_SAMR}_20260506.csv")  # a re-delivery
+    report = ingest_feed(credit_env.warehouse_path, credit_env.feed_dir, FEEDS["xzcf"])
+    outcome = {o.file_path.split("_")[1][:8]: (o.rows_accepted, o.set_aside_by_rule) for o in report.ingested}
+    assert outcome == {
+        "20260503": (0, {"decision_after_delivery": 1}),
+        "20260505": (1, {"duplicate_record": 1}),
+        "20260506": (1, {}),
+    }

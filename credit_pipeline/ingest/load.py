@@ -12,8 +12,8 @@ import pandas as pd
 from credit_pipeline.catalogue import Feed
 from credit_pipeline.ingest import store
 from credit_pipeline.ingest.drop import Delivery, MisnamedFile, scan_feed
-from credit_pipeline.ingest.reader import UnreadableDelivery, read_delivery
-from credit_pipeline.ingest.validate import ValidationResult, sample_errors, validate_delivery
+from credit_pipeline.ingest.reader import read_many
+from credit_pipeline.ingest.validate import prepare_rows, sample_errors, set_aside_whole_file, validate_rows
 
 log = logging.getLogger(__name__)
 
@@ -52,49 +52,93 @@ class FeedIngestReport:
         return sum(d.rows_set_aside for d in self.ingested)
 
 
-def _validate_file(delivery: Delivery, feed: Feed) -> tuple[ValidationResult | None, str, str, str | None]:
-    """(result, status, encoding, message); result is None when the file cannot be read at all."""
-    try:
-        frame, encoding = read_delivery(delivery.path)
-    except UnreadableDelivery as exc:
-        return None, "unreadable", "", str(exc)
-    result = validate_delivery(frame, feed, delivery.delivery_date)
-    if result.missing_columns:
-        return result, "missing_required_column", encoding, f"required columns missing: {', '.join(result.missing_columns)}"
-    return result, "ingested", encoding, None
+# Deliveries of a feed are read and validated together, vectorised, in batches of about this many
+# bytes: many small daily files then cost what their rows cost, not a fixed overhead each.
+BATCH_BYTES = 64 * 2**20
 
 
-def ingest_delivery(con, feed_dir: Path, feed: Feed, delivery: Delivery, delivery_id: str, file_stat: tuple[int, int]) -> DeliveryOutcome:
-    rel = delivery.relative_path(feed_dir)
-    result, status, encoding, message = _validate_file(delivery, feed)
-    accepted = result.accepted if result else pd.DataFrame()
-    set_aside = result.set_aside if result else pd.DataFrame()
-    ledger = {
-        "delivery_id": delivery_id,
-        "feed": feed.feed,
-        "file_path": rel,
-        "department_id": delivery.department_id,
-        "delivery_date": delivery.delivery_date,
-        "seq": delivery.seq,
-        "file_format": delivery.file_format,
-        "encoding": encoding,
-        "status": status,
-        "message": message,
-        "rows_in": result.rows_in if result else 0,
-        "rows_accepted": len(accepted),
-        "rows_set_aside": len(set_aside),
-        "missing_columns": result.missing_columns if result else [],
-        "extra_columns": result.extra_columns if result else [],
-        "ingested_at": datetime.now(),
+@dataclass
+class PendingFile:
+    delivery: Delivery
+    delivery_id: str
+    file_path: str
+    file_stat: tuple[int, int]
+    encoding: str = ""
+    status: str = "ingested"
+    message: str | None = None
+    rows_in: int = 0
+    missing: list[str] = field(default_factory=list)
+    extra: list[str] = field(default_factory=list)
+
+
+def _ledger(feed: Feed, p: PendingFile, accepted: int, set_aside: int) -> dict:
+    return {
+        "delivery_id": p.delivery_id, "feed": feed.feed, "file_path": p.file_path,
+        "department_id": p.delivery.department_id, "delivery_date": p.delivery.delivery_date, "seq": p.delivery.seq,
+        "file_format": p.delivery.file_format, "encoding": p.encoding, "status": p.status, "message": p.message,
+        "rows_in": p.rows_in, "rows_accepted": accepted, "rows_set_aside": set_aside,
+        "missing_columns": p.missing, "extra_columns": p.extra, "ingested_at": datetime.now(),
     }
-    store.write_delivery(con, feed, ledger, accepted, set_aside, file_stat)
-    errors = [f"{rel}: {message}"] if message else []
-    errors += sample_errors(set_aside, rel) if not set_aside.empty else []
-    for line in errors:
-        log.warning(line)
-    by_rule = set_aside["rule"].value_counts().to_dict() if not set_aside.empty else {}
-    return DeliveryOutcome(rel, delivery.department_id, delivery.delivery_date.isoformat(), status,
-                           ledger["rows_in"], ledger["rows_accepted"], ledger["rows_set_aside"], by_rule, errors)
+
+
+def _read_and_validate(feed: Feed, batch: list[PendingFile]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Read the batch's files and validate all their rows at once; both frames carry `_file` (batch index)."""
+    read = read_many([p.delivery.path for p in batch])
+    for i, message in read.errors.items():
+        batch[i].status, batch[i].message = "unreadable", message
+    for i, encoding in read.encodings.items():
+        batch[i].encoding = encoding
+    checkable, whole_files = [], []
+    for frame in read.frames:
+        prepared, missing, extra = prepare_rows(frame, feed)
+        for i, n in prepared["_file"].value_counts().items():
+            batch[i].rows_in, batch[i].missing, batch[i].extra = int(n), missing, extra
+            if missing:
+                batch[i].status, batch[i].message = "missing_required_column", f"required columns missing: {', '.join(missing)}"
+        (whole_files.append(set_aside_whole_file(prepared, missing)) if missing else checkable.append(prepared))
+    accepted = set_aside = pd.DataFrame(columns=["_file"])
+    if checkable:
+        frame = pd.concat(checkable, ignore_index=True)
+        frame = frame.fillna({c: "" for c in frame.columns if c not in ("_file", "_line", "_extra", "_record")})
+        delivered = frame["_file"].map({i: pd.Timestamp(p.delivery.delivery_date) for i, p in enumerate(batch)})
+        accepted, set_aside = validate_rows(frame, feed, delivered, frame["_file"])
+    if whole_files:
+        set_aside = pd.concat([set_aside, *whole_files], ignore_index=True)
+    return accepted, set_aside
+
+
+def flush(con, feed: Feed, batch: list[PendingFile]) -> list[DeliveryOutcome]:
+    """Validate a batch of new deliveries together and write them in one transaction."""
+    accepted, set_aside = _read_and_validate(feed, batch)
+    accepted_by_file = accepted["_file"].value_counts().to_dict()
+    aside_by_file = set_aside["_file"].value_counts().to_dict()
+    if not accepted.empty:
+        idx = accepted.pop("_file")
+        accepted["_delivery_id"] = idx.map(lambda i: batch[i].delivery_id)
+        accepted["_file"] = idx.map(lambda i: batch[i].file_path)
+        accepted["_delivery_date"] = idx.map(lambda i: batch[i].delivery.delivery_date)
+        accepted["_department_id"] = idx.map(lambda i: batch[i].delivery.department_id)
+    if not set_aside.empty:
+        idx = set_aside.pop("_file")
+        set_aside["delivery_id"] = idx.map(lambda i: batch[i].delivery_id)
+        set_aside["feed"] = feed.feed
+        set_aside["file_path"] = idx.map(lambda i: batch[i].file_path)
+
+    ledgers = [_ledger(feed, p, accepted_by_file.get(i, 0), aside_by_file.get(i, 0)) for i, p in enumerate(batch)]
+    seen = [(p.file_path, *p.file_stat, p.delivery_id) for p in batch]
+    store.write_batch(con, feed, ledgers, accepted, set_aside.drop(columns=["_record"], errors="ignore"), seen)
+
+    by_file = dict(tuple(set_aside.groupby("delivery_id"))) if not set_aside.empty else {}
+    outcomes = []
+    for i, p in enumerate(batch):
+        mine = by_file.get(p.delivery_id)
+        errors = ([f"{p.file_path}: {p.message}"] if p.message else []) + (sample_errors(mine, p.file_path) if mine is not None else [])
+        outcomes.append(DeliveryOutcome(
+            p.file_path, p.delivery.department_id, p.delivery.delivery_date.isoformat(), p.status, p.rows_in,
+            accepted_by_file.get(i, 0), aside_by_file.get(i, 0),
+            mine["rule"].value_counts().to_dict() if mine is not None else {}, errors,
+        ))
+    return outcomes
 
 
 def ingest_feed(warehouse: Path, feed_dir: Path, feed: Feed) -> FeedIngestReport:
@@ -104,26 +148,36 @@ def ingest_feed(warehouse: Path, feed_dir: Path, feed: Feed) -> FeedIngestReport
     try:
         store.ensure_feed_table(con, feed)
         seen = store.seen_files(con, feed.feed)
+        delivered = store.delivered_paths(con, feed.feed)
+        batch: list[PendingFile] = []
+        batch_bytes = 0
         for found in scan_feed(feed_dir, feed.feed):
             if isinstance(found, MisnamedFile):
                 report.misnamed.append(f"{found.path.relative_to(feed_dir).as_posix()}: {found.reason}")
                 continue
             rel = found.relative_path(feed_dir)
             stat = found.path.stat()
-            if seen.get(rel) == (stat.st_size, stat.st_mtime_ns):
+            file_stat = (stat.st_size, stat.st_mtime_ns)
+            if seen.get(rel) == file_stat:
                 report.unchanged_files += 1
                 continue
-            file_stat = (stat.st_size, stat.st_mtime_ns)
             delivery_id = found.content_hash()
-            first_path = store.delivered_as(con, delivery_id)
+            first_path = delivered.get(delivery_id)
             if first_path is None:
-                report.ingested.append(ingest_delivery(con, feed_dir, feed, found, delivery_id, file_stat))
+                batch.append(PendingFile(found, delivery_id, rel, file_stat))
+                delivered[delivery_id] = rel
+                batch_bytes += stat.st_size
+                if batch_bytes >= BATCH_BYTES:
+                    report.ingested += flush(con, feed, batch)
+                    batch, batch_bytes = [], 0
                 continue
             if first_path != rel:  # the same bytes under another name: one delivery
                 report.duplicates.append(rel)
             else:
                 report.unchanged_files += 1  # touched but unchanged
             store.mark_seen(con, rel, *file_stat, delivery_id, duplicate=first_path != rel)
+        if batch:
+            report.ingested += flush(con, feed, batch)
     finally:
         con.close()
     return report

@@ -1,11 +1,17 @@
-"""Reading one delivery file into a frame of text values, whatever its encoding or format."""
+"""Reading delivery files into frames of text values, whatever their encoding or format.
+
+Many departments deliver small daily files, so CSV files that share a header are parsed together in
+one pass: the cost of ingestion follows the rows, not the number of files.
+"""
 
 from __future__ import annotations
 
 import codecs
 import io
+from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 
@@ -34,24 +40,96 @@ def detect_encoding(raw: bytes) -> str:
 
 def _clean(frame: pd.DataFrame) -> pd.DataFrame:
     frame.columns = [str(c).strip().lstrip("\ufeff") for c in frame.columns]
-    return frame.fillna("").astype(str).apply(lambda col: col.str.strip())
+    frame = frame.fillna("").astype(str)
+    for name in frame.columns:
+        frame[name] = frame[name].str.strip()
+    return frame
 
 
-def read_delivery(path: Path) -> tuple[pd.DataFrame, str]:
-    """All cells as stripped strings ('' for empty) and the encoding found ('xlsx' for workbooks)."""
-    if path.suffix.lower() == ".xlsx":
-        try:
-            frame = pd.read_excel(path, dtype=str, engine="openpyxl", keep_default_na=False)
-        except Exception as exc:  # openpyxl raises many types for a broken workbook
-            raise UnreadableDelivery(f"not a readable workbook: {exc}") from exc
-        return _clean(frame), "xlsx"
+def _parse_csv(text: str) -> pd.DataFrame:
+    try:
+        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False, engine="c")
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise UnreadableDelivery(f"not a readable CSV table: {exc}") from exc
+
+
+def _read_xlsx(path: Path) -> pd.DataFrame:
+    try:
+        return pd.read_excel(path, dtype=str, engine="openpyxl", keep_default_na=False)
+    except Exception as exc:  # openpyxl raises many types for a broken workbook
+        raise UnreadableDelivery(f"not a readable workbook: {exc}") from exc
+
+
+def _decode(path: Path) -> tuple[str, str]:
     raw = path.read_bytes()
     encoding = detect_encoding(raw)
     text = raw.decode(encoding)
     if not text.strip():
         raise UnreadableDelivery("the file is empty")
+    return text, encoding
+
+
+def read_delivery(path: Path) -> tuple[pd.DataFrame, str]:
+    """One file: all cells as stripped strings ('' for empty) and the encoding found ('xlsx' for workbooks)."""
+    if path.suffix.lower() == ".xlsx":
+        return _clean(_read_xlsx(path)), "xlsx"
+    text, encoding = _decode(path)
+    return _clean(_parse_csv(text)), encoding
+
+
+@dataclass
+class ReadResult:
+    """Files read together: `frames` hold their rows with `_file` (index into the paths) and `_line`."""
+
+    frames: list[pd.DataFrame]
+    encodings: dict[int, str]
+    errors: dict[int, str]
+
+
+def read_many(paths: list[Path]) -> ReadResult:
+    """Read many files; CSV files with the same header line are parsed in one pass."""
+    result = ReadResult([], {}, {})
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for i, path in enumerate(paths):
+        try:
+            if path.suffix.lower() == ".xlsx":
+                frame = _clean(_read_xlsx(path))
+                result.encodings[i] = "xlsx"
+                result.frames.append(frame.assign(_file=i, _line=np.arange(len(frame)) + 2))
+                continue
+            text, result.encodings[i] = _decode(path)
+        except UnreadableDelivery as exc:
+            result.errors[i] = str(exc)
+            continue
+        header, _, body = text.lstrip("\ufeff").partition("\n")
+        groups.setdefault(header.rstrip("\r"), []).append((i, body))
+    for header, members in groups.items():
+        result.frames += _parse_group(header, members, result.errors)
+    return result
+
+
+def _rows_in(body: str) -> int:
+    return sum(1 for line in body.splitlines() if line.strip())
+
+
+def _parse_group(header: str, members: list[tuple[int, str]], errors: dict[int, str]) -> list[pd.DataFrame]:
+    counts = [_rows_in(body) for _, body in members]
+    text = header + "\n" + "".join(body if body.endswith("\n") or not body else body + "\n" for _, body in members)
     try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False, engine="c")
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise UnreadableDelivery(f"not a readable CSV table: {exc}") from exc
-    return _clean(frame), encoding
+        frame = _parse_csv(text)
+    except UnreadableDelivery:
+        frame = None
+    if frame is not None and len(frame) == sum(counts):
+        files = np.repeat([i for i, _ in members], counts)
+        lines = np.concatenate([np.arange(n) + 2 for n in counts]) if counts else np.array([], dtype=int)
+        return [_clean(frame).assign(_file=files, _line=lines)]
+    # Something in one of the files (quoted line breaks, a broken row) keeps them from being split
+    # reliably: read each on its own, so each gets its own outcome.
+    frames = []
+    for i, body in members:
+        try:
+            single = _clean(_parse_csv(header + "\n" + body))
+            frames.append(single.assign(_file=i, _line=np.arange(len(single)) + 2))
+        except UnreadableDelivery as exc:
+            errors[i] = str(exc)
+    return frames

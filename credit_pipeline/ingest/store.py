@@ -88,10 +88,9 @@ def seen_files(con: duckdb.DuckDBPyConnection, feed: str) -> dict[str, tuple[int
     return {path: (size, mtime) for path, size, mtime in rows}
 
 
-def delivered_as(con: duckdb.DuckDBPyConnection, delivery_id: str) -> str | None:
-    """The file path under which these bytes were first delivered, if they were."""
-    row = con.execute("select file_path from raw.deliveries where delivery_id = ?", [delivery_id]).fetchone()
-    return row[0] if row else None
+def delivered_paths(con: duckdb.DuckDBPyConnection, feed: str) -> dict[str, str]:
+    """delivery_id -> the file path under which those bytes were first delivered."""
+    return dict(con.execute("select delivery_id, file_path from raw.deliveries where feed = ?", [feed]).fetchall())
 
 
 def mark_seen(con: duckdb.DuckDBPyConnection, file_path: str, size: int, mtime_ns: int, delivery_id: str, duplicate: bool) -> None:
@@ -100,39 +99,34 @@ def mark_seen(con: duckdb.DuckDBPyConnection, file_path: str, size: int, mtime_n
     )
 
 
-def write_delivery(
+def write_batch(
     con: duckdb.DuckDBPyConnection,
     feed: Feed,
-    ledger: dict,
+    ledgers: list[dict],
     accepted: pd.DataFrame,
     set_aside: pd.DataFrame,
-    file_stat: tuple[int, int],
+    seen: list[tuple[str, int, int, str]],
 ) -> None:
-    """Write one delivery atomically. `ledger` holds the raw.deliveries columns."""
+    """Write a batch of deliveries in one transaction: their rows (with lineage columns), set-aside rows
+    (with delivery_id, feed, file_path), ledger entries (raw.deliveries columns) and the files seen."""
     con.execute("begin transaction")
     try:
-        mark_seen(con, ledger["file_path"], *file_stat, ledger["delivery_id"], duplicate=False)
+        seen_rows = pd.DataFrame(seen, columns=["file_path", "size", "mtime_ns", "delivery_id"]).assign(duplicate=False)
+        con.register("seen_rows", seen_rows)
+        con.execute("insert or replace into raw.seen_files by name select * from seen_rows")
+        con.unregister("seen_rows")
         if not accepted.empty:
-            accepted = accepted.assign(
-                _delivery_id=ledger["delivery_id"],
-                _file=ledger["file_path"],
-                _delivery_date=ledger["delivery_date"],
-                _department_id=ledger["department_id"],
-            )
             con.register("accepted_rows", accepted)
             con.execute(f"insert into raw.{feed.feed} by name select * from accepted_rows")
             con.unregister("accepted_rows")
         if not set_aside.empty:
-            rows = set_aside.assign(delivery_id=ledger["delivery_id"], feed=feed.feed, file_path=ledger["file_path"])
-            rows["value"] = rows["value"].astype("string")
+            rows = set_aside.assign(value=set_aside["value"].astype("string"))
             con.register("set_aside_rows", rows)
             con.execute("insert into raw.set_aside by name select * from set_aside_rows")
             con.unregister("set_aside_rows")
-        names = list(ledger)
-        con.execute(
-            f"insert into raw.deliveries ({', '.join(names)}) values ({', '.join('?' for _ in names)})",
-            [ledger[n] for n in names],
-        )
+        con.register("ledger_rows", pd.DataFrame(ledgers))
+        con.execute("insert into raw.deliveries by name select * from ledger_rows")
+        con.unregister("ledger_rows")
         con.execute("commit")
     except Exception:
         con.execute("rollback")

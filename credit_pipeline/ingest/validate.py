@@ -13,7 +13,6 @@ from credit_pipeline import dates
 from credit_pipeline.catalogue import Feed
 from credit_pipeline.ingest.rules import RULE_ORDER, RULE_TEXT, column, item_violations
 
-LINEAGE = ["_line"]
 SUBJECT_KEY_ITEMS = ("统一社会信用代码", "工商注册号", "证件号码")
 
 
@@ -64,27 +63,45 @@ def record_key_items(feed: Feed) -> list[str]:
     return keys
 
 
-def validate_delivery(frame: pd.DataFrame, feed: Feed, delivery_date: date) -> ValidationResult:
-    frame = _normalise_identifiers(frame.reset_index(drop=True), feed)
-    line = pd.Series(np.arange(len(frame)) + 2, index=frame.index)  # line 1 is the header
-    known = set(feed.item_names)
+def prepare_rows(frame: pd.DataFrame, feed: Feed) -> tuple[pd.DataFrame, list[str], list[str]]:
+    """Rows sharing one header, ready for validation: the catalogue columns, `_file` and `_line` as given,
+    `_extra` (unknown columns, as JSON) and, when required columns are missing, `_record` (the whole row).
+
+    Returns the frame, the required columns it misses and the unknown columns it carries.
+    """
+    frame = _normalise_identifiers(frame, feed)
+    known = set(feed.item_names) | {"_file", "_line"}
     extra = [c for c in frame.columns if c not in known]
     missing = [i.item for i in feed.items if i.requirement == "R" and i.item not in frame.columns]
+    prepared = frame[[c for c in frame.columns if c in known]].copy()
+    prepared["_extra"] = _record_json(frame[extra]) if extra and len(frame) else None
+    original = frame.drop(columns=["_file", "_line"])
+    prepared["_record"] = _record_json(original) if missing and len(frame) else None
+    return prepared, missing, extra
 
-    if missing:
-        # Without a required column no row can be checked: the whole delivery is set aside.
-        set_aside = pd.DataFrame(
-            {
-                "_line": line,
-                "rule": "missing_required_column",
-                "rules": "missing_required_column:" + "|".join(missing),
-                "item": missing[0],
-                "value": None,
-                "record": _record_json(frame),
-            }
-        )
-        return ValidationResult(frame.iloc[0:0], set_aside, missing, extra)
 
+def set_aside_whole_file(prepared: pd.DataFrame, missing: list[str]) -> pd.DataFrame:
+    """Without a required column no row can be checked: every row is set aside."""
+    return pd.DataFrame(
+        {
+            "_file": prepared["_file"],
+            "_line": prepared["_line"],
+            "rule": "missing_required_column",
+            "rules": "missing_required_column:" + "|".join(missing),
+            "item": missing[0],
+            "value": None,
+            "record": prepared["_record"],
+        }
+    )
+
+
+def validate_rows(frame: pd.DataFrame, feed: Feed, delivery_date: pd.Series, delivery: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Validate rows of one or many deliveries of a feed at once (vectorised over all of them).
+
+    `frame` comes from prepare_rows (possibly several concatenated, with a unique index); `delivery_date`
+    and `delivery` say, per row, when it was delivered and in which delivery. Returns (accepted, set aside),
+    both keeping the frame's index.
+    """
     broken: dict[str, pd.Series] = {rule: pd.Series(False, index=frame.index) for rule in RULE_ORDER}
     first_item: dict[str, pd.Series] = {rule: pd.Series(None, index=frame.index, dtype=object) for rule in RULE_ORDER}
     for item in feed.items:
@@ -93,10 +110,11 @@ def validate_delivery(frame: pd.DataFrame, feed: Feed, delivery_date: date) -> V
             broken[rule] = broken[rule] | mask
 
     decided = dates.parse_dates(column(frame, feed.decision_date_item))
-    broken["decision_after_delivery"] = decided > pd.Timestamp(delivery_date)
+    broken["decision_after_delivery"] = decided > pd.to_datetime(delivery_date)
     first_item["decision_after_delivery"][:] = feed.decision_date_item
     keys = record_key_items(feed)
-    broken["duplicate_record"] = frame.duplicated(subset=[k for k in keys if k in frame.columns], keep="first")
+    key_frame = frame[[k for k in keys if k in frame.columns]].assign(_delivery=delivery)
+    broken["duplicate_record"] = key_frame.duplicated(keep="first")
     first_item["duplicate_record"][:] = "|".join(keys)
 
     flags = pd.DataFrame(broken)
@@ -108,18 +126,33 @@ def validate_delivery(frame: pd.DataFrame, feed: Feed, delivery_date: date) -> V
         item = pd.Series([item_of_rule.at[i, r] for i, r in first_rule.items()], index=first_rule.index)
         value = pd.Series([rejected.at[i, it] if it in rejected.columns else None for i, it in item.items()], index=item.index)
         all_rules = flags.loc[bad].apply(lambda row: "|".join(flags.columns[row.to_numpy()]), axis=1)
+        original = rejected.drop(columns=["_file", "_line", "_extra", "_record"], errors="ignore")
         set_aside = pd.DataFrame(
-            {"_line": line[bad], "rule": first_rule, "rules": all_rules, "item": item, "value": value, "record": _record_json(rejected)},
+            {"_file": rejected["_file"], "_line": rejected["_line"], "rule": first_rule, "rules": all_rules, "item": item, "value": value,
+             "record": pd.Series(_record_json(original), index=rejected.index, dtype=object)},
             index=rejected.index,
         )
     else:
-        set_aside = pd.DataFrame(columns=["_line", "rule", "rules", "item", "value", "record"])
+        set_aside = pd.DataFrame(columns=["_file", "_line", "rule", "rules", "item", "value", "record"])
 
     good = frame.loc[~bad]
     accepted = _typed(good, feed)
-    accepted["_line"] = line[~bad]
-    accepted["_extra"] = _record_json(good[extra]) if extra and not good.empty else None
-    return ValidationResult(accepted.reset_index(drop=True), set_aside.reset_index(drop=True), [], extra)
+    accepted["_file"] = good["_file"]
+    accepted["_line"] = good["_line"]
+    accepted["_extra"] = good["_extra"]
+    return accepted, set_aside
+
+
+def validate_delivery(frame: pd.DataFrame, feed: Feed, delivery_date: date) -> ValidationResult:
+    """Validate one delivery file's rows."""
+    frame = frame.reset_index(drop=True).assign(_file=0, _line=lambda f: np.arange(len(f)) + 2)
+    prepared, missing, extra = prepare_rows(frame, feed)
+    if missing:
+        return ValidationResult(prepared.iloc[0:0], set_aside_whole_file(prepared, missing).drop(columns="_file"), missing, extra)
+    accepted, set_aside = validate_rows(
+        prepared, feed, pd.Series(pd.Timestamp(delivery_date), index=prepared.index), pd.Series(0, index=prepared.index)
+    )
+    return ValidationResult(accepted.drop(columns="_file").reset_index(drop=True), set_aside.drop(columns="_file").reset_index(drop=True), [], extra)
 
 
 def describe(rule: str) -> str:
