@@ -681,7 +681,7 @@ def document_numbers(dept: np.ndarray, tag, decided: np.ndarray, *group: np.ndar
 # --- Feed builders -------------------------------------------------------------------------------
 
 def build_djzc(ctx: Context) -> Rows:
-    s, rng, c = ctx.subjects, ctx.rng, ctx.subjects.companies
+    rng, c = ctx.rng, ctx.subjects.companies
     rows = np.flatnonzero(~c.placeholder)
     n = len(rows)
     org_type = c.org_type[rows]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -11,11 +10,10 @@ import pandas as pd
 
 from credit_pipeline.catalogue import Feed
 from credit_pipeline.ingest import store
-from credit_pipeline.ingest.drop import Delivery, MisnamedFile, scan_feed
+from credit_pipeline.ingest.drop import Delivery, MisnamedFile, content_hash, scan_feed
 from credit_pipeline.ingest.reader import read_many
 from credit_pipeline.ingest.validate import prepare_rows, sample_errors, set_aside_whole_file, validate_rows
 
-log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -63,6 +61,7 @@ class PendingFile:
     delivery_id: str
     file_path: str
     file_stat: tuple[int, int]
+    data: bytes
     encoding: str = ""
     status: str = "ingested"
     message: str | None = None
@@ -83,7 +82,7 @@ def _ledger(feed: Feed, p: PendingFile, accepted: int, set_aside: int) -> dict:
 
 def _read_and_validate(feed: Feed, batch: list[PendingFile]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Read the batch's files and validate all their rows at once; both frames carry `_file` (batch index)."""
-    read = read_many([p.delivery.path for p in batch])
+    read = read_many([(p.delivery.path, p.data) for p in batch])
     for i, message in read.errors.items():
         batch[i].status, batch[i].message = "unreadable", message
     for i, encoding in read.encodings.items():
@@ -151,6 +150,7 @@ def ingest_feed(warehouse: Path, feed_dir: Path, feed: Feed) -> FeedIngestReport
         delivered = store.delivered_paths(con, feed.feed)
         batch: list[PendingFile] = []
         batch_bytes = 0
+        repeats: list[tuple] = []  # files whose bytes were delivered before: seen, not ingested again
         for found in scan_feed(feed_dir, feed.feed):
             if isinstance(found, MisnamedFile):
                 report.misnamed.append(f"{found.path.relative_to(feed_dir).as_posix()}: {found.reason}")
@@ -161,10 +161,11 @@ def ingest_feed(warehouse: Path, feed_dir: Path, feed: Feed) -> FeedIngestReport
             if seen.get(rel) == file_stat:
                 report.unchanged_files += 1
                 continue
-            delivery_id = found.content_hash()
+            data = found.path.read_bytes()
+            delivery_id = content_hash(data)
             first_path = delivered.get(delivery_id)
             if first_path is None:
-                batch.append(PendingFile(found, delivery_id, rel, file_stat))
+                batch.append(PendingFile(found, delivery_id, rel, file_stat, data))
                 delivered[delivery_id] = rel
                 batch_bytes += stat.st_size
                 if batch_bytes >= BATCH_BYTES:
@@ -175,9 +176,10 @@ def ingest_feed(warehouse: Path, feed_dir: Path, feed: Feed) -> FeedIngestReport
                 report.duplicates.append(rel)
             else:
                 report.unchanged_files += 1  # touched but unchanged
-            store.mark_seen(con, rel, *file_stat, delivery_id, duplicate=first_path != rel)
+            repeats.append((rel, *file_stat, delivery_id, first_path != rel))
         if batch:
             report.ingested += flush(con, feed, batch)
+        store.mark_seen(con, repeats)
     finally:
         con.close()
     return report

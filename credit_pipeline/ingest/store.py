@@ -93,10 +93,13 @@ def delivered_paths(con: duckdb.DuckDBPyConnection, feed: str) -> dict[str, str]
     return dict(con.execute("select delivery_id, file_path from raw.deliveries where feed = ?", [feed]).fetchall())
 
 
-def mark_seen(con: duckdb.DuckDBPyConnection, file_path: str, size: int, mtime_ns: int, delivery_id: str, duplicate: bool) -> None:
-    con.execute(
-        "insert or replace into raw.seen_files values (?, ?, ?, ?, ?)", [file_path, size, mtime_ns, delivery_id, duplicate]
-    )
+def mark_seen(con: duckdb.DuckDBPyConnection, files: list[tuple[str, int, int, str, bool]]) -> None:
+    """Record files as seen: (file_path, size, mtime_ns, delivery_id, duplicate)."""
+    if files:
+        rows = pd.DataFrame(files, columns=["file_path", "size", "mtime_ns", "delivery_id", "duplicate"])
+        con.register("seen_rows", rows)
+        con.execute("insert or replace into raw.seen_files by name select * from seen_rows")
+        con.unregister("seen_rows")
 
 
 def write_batch(
@@ -111,10 +114,7 @@ def write_batch(
     (with delivery_id, feed, file_path), ledger entries (raw.deliveries columns) and the files seen."""
     con.execute("begin transaction")
     try:
-        seen_rows = pd.DataFrame(seen, columns=["file_path", "size", "mtime_ns", "delivery_id"]).assign(duplicate=False)
-        con.register("seen_rows", seen_rows)
-        con.execute("insert or replace into raw.seen_files by name select * from seen_rows")
-        con.unregister("seen_rows")
+        mark_seen(con, [(*file, False) for file in seen])
         if not accepted.empty:
             con.register("accepted_rows", accepted)
             con.execute(f"insert into raw.{feed.feed} by name select * from accepted_rows")

@@ -161,7 +161,8 @@ def describe(rule: str) -> str:
 
 def sample_errors(set_aside: pd.DataFrame, file_name: str, limit: int = 5) -> list[str]:
     """Readable lines naming file, line and rule, for logs and metadata."""
+    rows = set_aside.head(limit)
     return [
-        f"{file_name}:{r['_line']}: {r['rule']} ({describe(r['rule'])}) on {r['item']}={json.dumps(r['value'], ensure_ascii=False)}"
-        for r in set_aside.head(limit).to_dict("records")
+        f"{file_name}:{line}: {rule} ({describe(rule)}) on {item}={json.dumps(value, ensure_ascii=False)}"
+        for line, rule, item, value in zip(rows["_line"], rows["rule"], rows["item"], rows["value"], strict=True)
     ]
