@@ -47,7 +47,11 @@ def run_pipeline() -> bool:
 
     prepare_instance()
     with DagsterInstance.get() as instance:
-        result = defs.resolve_job_def("credit_daily").execute_in_process(instance=instance, raise_on_error=False)
+        result = defs.resolve_job_def("credit_daily").execute_in_process(
+            instance=instance,
+            raise_on_error=False,
+            run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+        )
     published = any(
         e.event_type_value == "ASSET_MATERIALIZATION" and e.asset_key and e.asset_key.path == ["publish", "published_marts"]
         for e in result.all_events
