@@ -6,7 +6,6 @@ import shutil
 from datetime import date
 
 import duckdb
-import pandas as pd
 import pytest
 
 import scenario
@@ -150,7 +149,7 @@ def test_an_interrupted_delivery_leaves_nothing_and_is_picked_up_again(credit_en
 
     def crash_at_the_ledger(con, feed, ledgers, *rest):
         # The rows go in first; the ledger insert then fails, as a crash between the two would.
-        return original(con, feed, [ledger | {"no_such_column": 1} for ledger in ledgers], *rest)
+        return original(con, feed, [ledger | {"delivery_id": None} for ledger in ledgers], *rest)
 
     monkeypatch.setattr(store, "write_batch", crash_at_the_ledger)
     with pytest.raises(duckdb.Error):
@@ -178,3 +177,16 @@ def test_deliveries_validated_together_keep_their_own_dates_and_duplicates(credi
         "20260505": (1, {"duplicate_record": 1}),
         "20260506": (1, {}),
     }
+
+
+def test_a_batch_mixing_plain_and_extra_column_files_is_written(credit_env):
+    """Regression: the first delivery of a batch with no extra columns typed the ledger's list column as NULL."""
+    folder = credit_env.feed_dir / "xzcf"
+    write_delivery(scenario._frame("xzcf", [penalty()]), folder / f"{scenario.DEPT_SAMR}_20260505.csv")
+    write_delivery(scenario._frame("xzcf", [penalty(行政处罚决定书文号="2")]).assign(内部编号="A-1"),
+                   folder / f"{scenario.DEPT_SAMR}_20260506.csv")
+    report = ingest_feed(credit_env.warehouse_path, credit_env.feed_dir, FEEDS["xzcf"])
+    assert report.rows_accepted == 2
+    con = duckdb.connect(str(credit_env.warehouse_path), read_only=True)
+    assert con.execute("select extra_columns from raw.deliveries order by delivery_date").fetchall() == [([],), (["内部编号"],)]
+    con.close()

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from credit_pipeline.catalogue import Feed
 
@@ -102,6 +103,20 @@ def mark_seen(con: duckdb.DuckDBPyConnection, files: list[tuple[str, int, int, s
         con.unregister("seen_rows")
 
 
+# Explicit types: inferred from the first rows, an all-empty list or message column would be typed NULL.
+LEDGER_SCHEMA = pa.schema([
+    ("delivery_id", pa.string()), ("feed", pa.string()), ("file_path", pa.string()), ("department_id", pa.string()),
+    ("delivery_date", pa.date32()), ("seq", pa.int32()), ("file_format", pa.string()), ("encoding", pa.string()),
+    ("status", pa.string()), ("message", pa.string()), ("rows_in", pa.int64()), ("rows_accepted", pa.int64()),
+    ("rows_set_aside", pa.int64()), ("missing_columns", pa.list_(pa.string())), ("extra_columns", pa.list_(pa.string())),
+    ("ingested_at", pa.timestamp("us")),
+])
+
+
+def _ledger_table(ledgers: list[dict]) -> pa.Table:
+    return pa.Table.from_pylist(ledgers, schema=LEDGER_SCHEMA)
+
+
 def write_batch(
     con: duckdb.DuckDBPyConnection,
     feed: Feed,
@@ -124,7 +139,7 @@ def write_batch(
             con.register("set_aside_rows", rows)
             con.execute("insert into raw.set_aside by name select * from set_aside_rows")
             con.unregister("set_aside_rows")
-        con.register("ledger_rows", pd.DataFrame(ledgers))
+        con.register("ledger_rows", _ledger_table(ledgers))
         con.execute("insert into raw.deliveries by name select * from ledger_rows")
         con.unregister("ledger_rows")
         con.execute("commit")
