@@ -45,11 +45,17 @@ severe_people as (
     select controller_id, subject_id from rated where credit_class = '严重失信' and controller_id is not null
 ),
 related_risk as (
-    select r.subject_id, string_agg(distinct p.severe_subject_id, ';' order by p.severe_subject_id) as related_severe_subjects
-    from rated r
-    join severe_people p on p.person_id in (r.legal_rep_id, r.controller_id) and p.severe_subject_id <> r.subject_id
-    where r.subject_type <> '自然人'
-    group by r.subject_id
+    -- Two equi-joins, not one join on `in (...)`, which would compare every subject with every person.
+    select subject_id, string_agg(distinct severe_subject_id, ';' order by severe_subject_id) as related_severe_subjects
+    from (
+        select r.subject_id, p.severe_subject_id from rated r join severe_people p on p.person_id = r.legal_rep_id
+        where r.subject_type <> '自然人'
+        union all
+        select r.subject_id, p.severe_subject_id from rated r join severe_people p on p.person_id = r.controller_id
+        where r.subject_type <> '自然人'
+    )
+    where severe_subject_id <> subject_id
+    group by subject_id
 )
 select
     r.* exclude (legal_rep_id, controller_id),
