@@ -13,22 +13,16 @@ import pytest
 
 from credit_pipeline.cli import run_pipeline
 from credit_pipeline.demo.generator import generate_drop
-from credit_pipeline.settings import load_settings
+from conftest import credit_environment
 
 AS_OF = date(2026, 11, 20)
 
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory):
-    home = tmp_path_factory.mktemp("generated") / "home"
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("CREDIT_HOME", str(home))
-        mp.setenv("CREDIT_FEED_DIR", str(home / "feeds"))
-        mp.setenv("DAGSTER_HOME", str(home / "dagster"))
-        mp.setenv("CREDIT_AS_OF", AS_OF.isoformat())
-        summary = generate_drop(home / "feeds", subjects=400, seed=11, as_of=AS_OF)
+    with credit_environment(tmp_path_factory.mktemp("generated") / "home", AS_OF) as settings:
+        summary = generate_drop(settings.feed_dir, subjects=400, seed=11, as_of=AS_OF)
         ok = run_pipeline()
-        settings = load_settings()
         con = duckdb.connect(str(settings.warehouse_path), read_only=True)
         warehouse = {
             "set_aside": con.sql("select rule, count(*) as n from raw.set_aside group by rule").df(),

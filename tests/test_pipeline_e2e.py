@@ -3,7 +3,6 @@ the published marts read as BI reads them (Parquet and published.duckdb, never t
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
@@ -14,7 +13,7 @@ import pytest
 import scenario
 from credit_pipeline.cli import run_pipeline
 from credit_pipeline.publish import MARTS
-from credit_pipeline.settings import load_settings
+from conftest import credit_environment
 
 
 def read_marts(publish_dir: Path) -> dict[str, pd.DataFrame]:
@@ -23,14 +22,8 @@ def read_marts(publish_dir: Path) -> dict[str, pd.DataFrame]:
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
-    home = tmp_path_factory.mktemp("scenario") / "home"
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("CREDIT_HOME", str(home))
-        mp.setenv("CREDIT_FEED_DIR", str(home / "feeds"))
-        mp.setenv("DAGSTER_HOME", str(home / "dagster"))
-        mp.setenv("CREDIT_AS_OF", scenario.AS_OF.isoformat())
-        scenario.write_scenario(home / "feeds")
-        settings = load_settings()
+    with credit_environment(tmp_path_factory.mktemp("scenario") / "home", scenario.AS_OF) as settings:
+        scenario.write_scenario(settings.feed_dir)
         first_ok = run_pipeline()
         first_release = settings.publish_dir.resolve()
         first = read_marts(settings.publish_dir)

@@ -31,9 +31,9 @@
 {%- endmacro %}
 
 {# A department may re-deliver a record to correct it: the latest delivery wins. #}
+{% macro is_latest_delivery(key_columns) -%}
+    row_number() over (partition by {{ key_columns | join(', ') }} order by _delivery_date desc, _file desc, _line desc) = 1
+{%- endmacro %}
 {% macro latest_delivery(key_columns) -%}
-    qualify row_number() over (
-        partition by {{ key_columns | join(', ') }}
-        order by _delivery_date desc, _file desc, _line desc
-    ) = 1
+    qualify {{ is_latest_delivery(key_columns) }}
 {%- endmacro %}

@@ -11,5 +11,5 @@ select
     "处理日期" as decided_on,
     "处理单位统一社会信用代码" as handling_department_id,
     {{ lineage() }},
-    row_number() over (partition by "异议编号" order by _delivery_date desc, _file desc, _line desc) = 1 as is_current
+    {{ is_latest_delivery(['"异议编号"']) }} as is_current
 from {{ source('raw', 'yysq') }}

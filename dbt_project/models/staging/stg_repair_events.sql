@@ -10,5 +10,5 @@ select
     "决定日期" as decided_on,
     "不同意理由" as refusal_reason,
     {{ lineage() }},
-    row_number() over (partition by "修复编号" order by _delivery_date desc, _file desc, _line desc) = 1 as is_current
+    {{ is_latest_delivery(['"修复编号"']) }} as is_current
 from {{ source('raw', 'xyxf') }}
