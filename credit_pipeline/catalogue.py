@@ -43,6 +43,7 @@ class Feed:
     is_public: bool
     publicity_rule: str
     set_aside_threshold: float
+    set_aside_min_rows: int  # the share threshold applies to deliveries of at least this many rows
     completeness_threshold: float
     items: tuple[Item, ...]
 
@@ -93,6 +94,7 @@ def load_catalogue(directory: Path = CATALOGUE_DIR) -> dict[str, Feed]:
             is_public=row["is_public"] == "Y",
             publicity_rule=row["publicity_rule"],
             set_aside_threshold=float(row["set_aside_threshold"]),
+            set_aside_min_rows=int(row["set_aside_min_rows"]),
             completeness_threshold=float(row["completeness_threshold"]),
             items=tuple(items[row["feed"]]),
         )

@@ -6,9 +6,10 @@ A delivery is ingested once, by content: re-dropping a file or repeating a run c
 
 import dagster as dg
 
-from credit_pipeline.catalogue import load_catalogue
+from credit_pipeline.catalogue import Feed, load_catalogue
 from credit_pipeline.ingest.load import FeedIngestReport, ingest_feed
 from credit_pipeline.ingest.store import connect
+from credit_pipeline.quality.gate import blocking_deliveries
 from credit_pipeline.settings import load_settings
 
 FEEDS = load_catalogue()
@@ -41,14 +42,58 @@ def _feed_specs() -> list[dg.AssetSpec]:
 
 def _check_specs() -> list[dg.AssetCheckSpec]:
     return [
-        dg.AssetCheckSpec(
-            "rows_reconcile",
-            asset=feed_key(f.feed),
-            blocking=True,
-            description="For every delivery of the feed: rows in = rows accepted + rows set aside, and the raw table holds exactly the accepted rows.",
-        )
+        spec
         for f in FEEDS.values()
+        for spec in (
+            dg.AssetCheckSpec(
+                "rows_reconcile",
+                asset=feed_key(f.feed),
+                blocking=True,
+                description="For every delivery of the feed: rows in = rows accepted + rows set aside, and the raw table holds exactly the accepted rows.",
+            ),
+            dg.AssetCheckSpec(
+                "catalogue_gate",
+                asset=feed_key(f.feed),
+                blocking=True,
+                description=f"The catalogue's GX suite (expectations/{f.feed}.json) on every new delivery. Blocks publication while a "
+                f"delivery is unreadable, misses a required column or sets aside more than {f.set_aside_threshold:.0%} of its rows.",
+            ),
+        )
     ]
+
+
+class SuiteTally:
+    """Runs the feed's GX suite on every ingested batch and adds up each expectation's results."""
+
+    def __init__(self, feed: Feed) -> None:
+        self.feed = feed
+        self.rows: dict[tuple[str, str], dict] = {}
+
+    def __call__(self, frame, file_paths: list[str]) -> None:
+        from credit_pipeline.quality.suites import validate_frame
+
+        for o in validate_frame(frame, self.feed):
+            row = self.rows.setdefault(
+                (o.expectation_type, o.column),
+                {"expectation": o.expectation_type, "catalogue_item": o.catalogue_item, "rule": o.rule,
+                 "rows": 0, "unexpected": 0, "samples": []},
+            )
+            row["rows"] += o.element_count
+            row["unexpected"] += o.unexpected_count
+            room = 3 - len(row["samples"])
+            row["samples"] += [f"{file_paths[s['_file']]}:{s['_line']} {s['value']!r}" for s in o.samples[:max(room, 0)]]
+
+    def markdown(self) -> str:
+        failing = [r for r in self.rows.values() if r["unexpected"]]
+        if not failing:
+            return f"all {len(self.rows)} expectations met" if self.rows else "no new delivery validated"
+        lines = ["| expectation | catalogue item | rule | unexpected | share | samples (file:line value) |", "|---|---|---|---|---|---|"]
+        lines += [
+            f"| {r['expectation']} | {r['catalogue_item']} | {r['rule']} | {r['unexpected']} | {r['unexpected'] / r['rows']:.2%} | "
+            + "<br>".join(f"`{s}`" for s in r["samples"]) + " |"
+            for r in sorted(failing, key=lambda r: -r["unexpected"])
+        ]
+        return "\n".join(lines)
 
 
 def _metadata(report: FeedIngestReport) -> dict:
@@ -78,6 +123,28 @@ def _markdown_table(rows: list[dict]) -> str:
     if len(rows) > 200:
         lines.append(f"| … {len(rows) - 200} more | |")
     return "\n".join(lines)
+
+
+def _gate(feed: Feed, tally: SuiteTally, docs: str | None) -> dg.AssetCheckResult:
+    settings = load_settings()
+    con = connect(settings.warehouse_path)
+    try:
+        blocking = blocking_deliveries(con, feed)
+    finally:
+        con.close()
+    return dg.AssetCheckResult(
+        check_name="catalogue_gate",
+        asset_key=feed_key(feed.feed),
+        passed=not blocking,
+        metadata={
+            "blocking_deliveries": dg.MetadataValue.md(
+                _markdown_table([b.__dict__ for b in blocking]) if blocking else "none"
+            ),
+            "expectations": dg.MetadataValue.md(tally.markdown()),
+            "expectations_run": len(tally.rows),
+            "data_docs": dg.MetadataValue.path(docs) if docs else "not built (no new delivery)",
+        },
+    )
 
 
 def _reconcile(feed: str) -> dg.AssetCheckResult:
@@ -111,8 +178,15 @@ def ingest_feed_drop(context: dg.AssetExecutionContext):
     settings = load_settings()
     selected = context.selected_asset_keys
     feeds = [f for f in FEEDS.values() if feed_key(f.feed) in selected] or list(FEEDS.values())
+    tallies = {feed.feed: SuiteTally(feed) for feed in feeds}
+    reports = {feed.feed: ingest_feed(settings.warehouse_path, settings.feed_dir, feed, tallies[feed.feed]) for feed in feeds}
+    docs = None
+    if any(t.rows for t in tallies.values()):
+        from credit_pipeline.quality.suites import build_data_docs
+
+        docs = str(build_data_docs(settings.home / "gx_docs"))
     for feed in feeds:
-        report = ingest_feed(settings.warehouse_path, settings.feed_dir, feed)
+        report = reports[feed.feed]
         context.log.info(
             f"{feed.feed}: {len(report.ingested)} new deliveries, {report.rows_in} rows in, "
             f"{report.rows_accepted} accepted, {report.rows_set_aside} set aside, {len(report.duplicates)} duplicate files"
@@ -123,6 +197,7 @@ def ingest_feed_drop(context: dg.AssetExecutionContext):
         if feed_key(feed.feed) in selected:
             yield dg.MaterializeResult(asset_key=feed_key(feed.feed), metadata=_metadata(report))
             yield _reconcile(feed.feed)
+            yield _gate(feed, tallies[feed.feed], docs)
     for key in (LEDGER_KEY, SET_ASIDE_KEY):
         if key in selected:
             yield dg.MaterializeResult(asset_key=key)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -80,7 +81,12 @@ def _ledger(feed: Feed, p: PendingFile, accepted: int, set_aside: int) -> dict:
     }
 
 
-def _read_and_validate(feed: Feed, batch: list[PendingFile]) -> tuple[pd.DataFrame, pd.DataFrame]:
+# Called with each batch's checkable rows (text cells, `_file` as a batch index) and the batch's file paths:
+# the hook through which the catalogue's GX suite sees every delivery.
+BatchObserver = Callable[[pd.DataFrame, list[str]], None]
+
+
+def _read_and_validate(feed: Feed, batch: list[PendingFile], observe: BatchObserver | None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Read the batch's files and validate all their rows at once; both frames carry `_file` (batch index)."""
     read = read_many([(p.delivery.path, p.data) for p in batch])
     for i, message in read.errors.items():
@@ -99,6 +105,8 @@ def _read_and_validate(feed: Feed, batch: list[PendingFile]) -> tuple[pd.DataFra
     if checkable:
         frame = pd.concat(checkable, ignore_index=True)
         frame = frame.fillna({c: "" for c in frame.columns if c not in ("_file", "_line", "_extra", "_record")})
+        if observe:
+            observe(frame, [p.file_path for p in batch])
         delivered = frame["_file"].map({i: pd.Timestamp(p.delivery.delivery_date) for i, p in enumerate(batch)})
         accepted, set_aside = validate_rows(frame, feed, delivered, frame["_file"])
     if whole_files:
@@ -106,9 +114,9 @@ def _read_and_validate(feed: Feed, batch: list[PendingFile]) -> tuple[pd.DataFra
     return accepted, set_aside
 
 
-def flush(con, feed: Feed, batch: list[PendingFile]) -> list[DeliveryOutcome]:
+def flush(con, feed: Feed, batch: list[PendingFile], observe: BatchObserver | None = None) -> list[DeliveryOutcome]:
     """Validate a batch of new deliveries together and write them in one transaction."""
-    accepted, set_aside = _read_and_validate(feed, batch)
+    accepted, set_aside = _read_and_validate(feed, batch, observe)
     accepted_by_file = accepted["_file"].value_counts().to_dict()
     aside_by_file = set_aside["_file"].value_counts().to_dict()
     if not accepted.empty:
@@ -140,7 +148,7 @@ def flush(con, feed: Feed, batch: list[PendingFile]) -> list[DeliveryOutcome]:
     return outcomes
 
 
-def ingest_feed(warehouse: Path, feed_dir: Path, feed: Feed) -> FeedIngestReport:
+def ingest_feed(warehouse: Path, feed_dir: Path, feed: Feed, observe: BatchObserver | None = None) -> FeedIngestReport:
     """Ingest the feed's deliveries not seen before. Safe to repeat: a delivery is ingested once, by content."""
     report = FeedIngestReport(feed.feed)
     con = store.connect(warehouse)
@@ -169,7 +177,7 @@ def ingest_feed(warehouse: Path, feed_dir: Path, feed: Feed) -> FeedIngestReport
                 delivered[delivery_id] = rel
                 batch_bytes += stat.st_size
                 if batch_bytes >= BATCH_BYTES:
-                    report.ingested += flush(con, feed, batch)
+                    report.ingested += flush(con, feed, batch, observe)
                     batch, batch_bytes = [], 0
                 continue
             if first_path != rel:  # the same bytes under another name: one delivery
@@ -178,7 +186,7 @@ def ingest_feed(warehouse: Path, feed_dir: Path, feed: Feed) -> FeedIngestReport
                 report.unchanged_files += 1  # touched but unchanged
             repeats.append((rel, *file_stat, delivery_id, first_path != rel))
         if batch:
-            report.ingested += flush(con, feed, batch)
+            report.ingested += flush(con, feed, batch, observe)
         store.mark_seen(con, repeats)
     finally:
         con.close()
