@@ -31,3 +31,25 @@ def published_summary(settings: Settings) -> str:
         f"read them at {settings.publish_dir} (Parquet per mart, or published.duckdb read-only)",
     ]
     return "\n".join(lines)
+
+
+DEPARTMENT_SQL = """
+select department_id as "department", count(*) as "deliveries", sum(rows_in)::bigint as "rows in",
+       sum(rows_set_aside)::bigint as "set aside", round(sum(rows_accepted) / nullif(sum(rows_in), 0), 4) as "completeness",
+       sum(late_records)::bigint as "late", sum(overdue_objections)::bigint as "overdue objections",
+       sum(overdue_repairs)::bigint as "overdue repairs"
+from department_quality group by department_id order by "completeness", department_id
+"""
+
+
+def department_table(publish_dir) -> str:
+    """Completeness and timeliness per department, worst first, as a Markdown table for the Dagster UI."""
+    con = duckdb.connect(str(publish_dir / "published.duckdb"), read_only=True)
+    try:
+        frame = con.execute(DEPARTMENT_SQL).df()
+    finally:
+        con.close()
+    head = list(frame.columns)
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines += ["| " + " | ".join(str(v) for v in row) + " |" for row in frame.itertuples(index=False)]
+    return "\n".join(lines)

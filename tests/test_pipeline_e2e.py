@@ -57,6 +57,7 @@ def test_rows_reconcile_and_bad_rows_are_set_aside_by_rule(runs):
     assert (quality.rows_in == quality.rows_accepted + quality.rows_set_aside).all()
     by_rule = quality.set_aside_by_rule.dropna().str.split(";").explode().str.split(":").apply(lambda p: (p[0], int(p[1])))
     assert dict(by_rule.tolist()) == scenario.EXPECTED_SET_ASIDE
+    assert set(quality.failed_items.dropna().str.split(";").explode()) == {"行政处罚决定书文号:1", "统一社会信用代码:1"}
     assert quality.late_records.sum() > 0
     assert quality.overdue_objections.sum() == 1  # YY-001, pending past its 5 working days
 

@@ -4,6 +4,7 @@
 import dagster as dg
 
 from credit_pipeline.publish import MARTS, publish
+from credit_pipeline.summary import department_table
 from credit_pipeline.settings import load_settings
 
 
@@ -21,6 +22,7 @@ def published_marts(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     context.log.info(f"published {manifest['rows']} to {settings.publish_dir}")
     return dg.MaterializeResult(
         metadata={
+            "department_quality": dg.MetadataValue.md(department_table(settings.publish_dir)),
             "path": dg.MetadataValue.path(str(settings.publish_dir)),
             "release": dg.MetadataValue.path(manifest["release"]),
             "as_of_date": manifest["as_of_date"],

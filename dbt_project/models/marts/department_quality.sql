@@ -16,6 +16,12 @@ set_aside_rules as (
     from (select delivery_id, rule, count(*) as n from {{ ref('stg_set_aside') }} group by all)
     group by delivery_id
 ),
+failed_items as (
+    -- The catalogue items that made records incomplete, with how many records each.
+    select delivery_id, string_agg(item || ':' || n, ';' order by n desc, item) as failed_items
+    from (select delivery_id, item, count(*) as n from {{ ref('stg_set_aside') }} where item is not null group by all)
+    group by delivery_id
+),
 objections as (
     select record_delivery_id as delivery_id, count(*) filter (where is_overdue) as overdue_objections
     from {{ ref('int_objections') }} group by 1
@@ -36,16 +42,19 @@ select
     d.rows_in,
     d.rows_accepted,
     d.rows_set_aside,
+    -- A record is complete when every required item is there and valid: exactly the records accepted.
     case when d.rows_in > 0 then round(d.rows_accepted / d.rows_in, 4) end as completeness,
     coalesce(t.late_records, 0) as late_records,
     coalesce(t.records_on_estimated_calendar, 0) as records_on_estimated_calendar,
     coalesce(o.overdue_objections, 0) as overdue_objections,
     coalesce(p.overdue_repairs, 0) as overdue_repairs,
     sa.set_aside_by_rule,
+    fi.failed_items,
     d.extra_columns
 from deliveries d
 left join feeds f using (feed)
 left join timeliness t using (delivery_id)
 left join set_aside_rules sa using (delivery_id)
+left join failed_items fi using (delivery_id)
 left join objections o using (delivery_id)
 left join repairs p using (delivery_id)
