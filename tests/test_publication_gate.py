@@ -26,7 +26,8 @@ def gate(tmp_path_factory):
     with credit_environment(tmp_path_factory.mktemp("gate") / "home", scenario.AS_OF) as settings:
         folder = settings.feed_dir / "xzcf"
         write_delivery(penalties(50, bad=1), folder / f"{scenario.DEPT_SAMR}_20260605.csv")  # 2% bad
-        outcome = {"good": main(["run"]), "good_manifest": json.loads((settings.publish_dir / "manifest.json").read_text())}
+        outcome = {"good": main(["run"]), "good_manifest": json.loads((settings.publish_dir / "manifest.json").read_text()),
+                   "good_quality": pd.read_parquet(settings.publish_dir / "department_quality.parquet")}
         release = settings.publish_dir.resolve()
 
         write_delivery(penalties(30).drop(columns=["处罚依据"]), folder / f"{scenario.DEPT_SAMR}_20260610.csv")
@@ -44,6 +45,9 @@ def gate(tmp_path_factory):
 def test_two_percent_bad_rows_publish_with_the_rows_set_aside(gate):
     assert gate["good"] == 0
     assert gate["good_manifest"]["rows"]["department_quality"] == 1
+    quality = gate["good_quality"].iloc[0]
+    assert (quality.rows_in, quality.rows_accepted, quality.rows_set_aside) == (50, 49, 1)
+    assert quality.failed_items == "违法事实:1"
 
 
 def test_a_missing_required_column_blocks_publication_and_leaves_the_marts(gate):
