@@ -113,9 +113,22 @@ def _add_daily_delivery(feed_dir: Path, records: int, seed: int, as_of: date) ->
     return sum(summary["records"].values())
 
 
+def _build(home: Path, feed_dir: Path, as_of: date, prefix: str, total_label: str) -> None:
+    """Ingest what is new, dbt build, publish: what the daily job does, stage by stage."""
+    from credit_pipeline.publish import publish
+
+    results: list = []
+    with stage(f"{prefix}ingest", results):
+        _ingest_all(home, feed_dir)
+    with stage(f"{prefix}dbt build", results):
+        _dbt_build(home, as_of)
+    with stage(f"{prefix}publish", results):
+        publish(home / "warehouse.duckdb", home, f"bench-{prefix.strip() or 'full'}", as_of.isoformat())
+    print(f"  {total_label:<28} {sum(seconds for _, seconds, _ in results):9.1f} s")
+
+
 def run_benchmark(subjects: int, seed: int, daily_records: int) -> int:
     from credit_pipeline.demo.generator import generate_drop
-    from credit_pipeline.publish import publish
 
     home = Path(os.environ.get("CREDIT_BENCH_HOME") or tempfile.mkdtemp(prefix="credit-bench-"))
     shutil.rmtree(home, ignore_errors=True)
@@ -128,26 +141,12 @@ def run_benchmark(subjects: int, seed: int, daily_records: int) -> int:
         summary = generate_drop(feed_dir, subjects=subjects, seed=seed, as_of=BENCH_AS_OF)
     records = sum(summary["records"].values())
     print(f"  ({records:,} records in {summary['files']:,} files)")
-    with stage("ingest", results):
-        _ingest_all(home, feed_dir)
-    with stage("dbt build", results):
-        _dbt_build(home, BENCH_AS_OF)
-    with stage("publish", results):
-        publish(home / "warehouse.duckdb", home, "bench-full", BENCH_AS_OF.isoformat())
-    full = sum(s for name, s, _ in results if name != "generate")
-    print(f"  {'full build (ingest→publish)':<28} {full:9.1f} s")
+    _build(home, feed_dir, BENCH_AS_OF, "", "full build (ingest→publish)")
 
     next_day = BENCH_AS_OF + timedelta(days=1)
     added = _add_daily_delivery(feed_dir, daily_records, seed, next_day)
     print(f"daily delivery: {added:,} records on top of the archive")
-    daily: list = []
-    with stage("daily ingest", daily):
-        _ingest_all(home, feed_dir)
-    with stage("daily dbt build", daily):
-        _dbt_build(home, next_day)
-    with stage("daily publish", daily):
-        publish(home / "warehouse.duckdb", home, "bench-daily", next_day.isoformat())
-    print(f"  {'daily total':<28} {sum(s for _, s, _ in daily):9.1f} s")
+    _build(home, feed_dir, next_day, "daily ", "daily total")
     if not os.environ.get("CREDIT_BENCH_KEEP"):
         shutil.rmtree(home, ignore_errors=True)
     return 0
