@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from credit_pipeline.catalogue import Feed
@@ -14,7 +15,6 @@ from credit_pipeline.ingest import store
 from credit_pipeline.ingest.drop import Delivery, MisnamedFile, content_hash, scan_feed
 from credit_pipeline.ingest.reader import read_many
 from credit_pipeline.ingest.validate import prepare_rows, sample_errors, set_aside_whole_file, validate_rows
-
 
 
 @dataclass
@@ -119,17 +119,20 @@ def flush(con, feed: Feed, batch: list[PendingFile], observe: BatchObserver | No
     accepted, set_aside = _read_and_validate(feed, batch, observe)
     accepted_by_file = accepted["_file"].value_counts().to_dict()
     aside_by_file = set_aside["_file"].value_counts().to_dict()
+    # Lineage per delivery of the batch, taken by each row's batch index (vectorised, not per row).
+    delivery_ids = np.array([p.delivery_id for p in batch], dtype=object)
+    file_paths = np.array([p.file_path for p in batch], dtype=object)
     if not accepted.empty:
-        idx = accepted.pop("_file")
-        accepted["_delivery_id"] = idx.map(lambda i: batch[i].delivery_id)
-        accepted["_file"] = idx.map(lambda i: batch[i].file_path)
-        accepted["_delivery_date"] = idx.map(lambda i: batch[i].delivery.delivery_date)
-        accepted["_department_id"] = idx.map(lambda i: batch[i].delivery.department_id)
+        idx = accepted.pop("_file").to_numpy(dtype=np.int64)
+        accepted["_delivery_id"] = delivery_ids[idx]
+        accepted["_file"] = file_paths[idx]
+        accepted["_delivery_date"] = np.array([p.delivery.delivery_date for p in batch], dtype=object)[idx]
+        accepted["_department_id"] = np.array([p.delivery.department_id for p in batch], dtype=object)[idx]
     if not set_aside.empty:
-        idx = set_aside.pop("_file")
-        set_aside["delivery_id"] = idx.map(lambda i: batch[i].delivery_id)
+        idx = set_aside.pop("_file").to_numpy(dtype=np.int64)
+        set_aside["delivery_id"] = delivery_ids[idx]
         set_aside["feed"] = feed.feed
-        set_aside["file_path"] = idx.map(lambda i: batch[i].file_path)
+        set_aside["file_path"] = file_paths[idx]
 
     ledgers = [_ledger(feed, p, accepted_by_file.get(i, 0), aside_by_file.get(i, 0)) for i, p in enumerate(batch)]
     seen = [(p.file_path, *p.file_stat, p.delivery_id) for p in batch]
