@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
+from credit_pipeline.markdown import markdown_table
 from credit_pipeline.publish import read_manifest
 from credit_pipeline.settings import Settings
 
@@ -49,7 +50,4 @@ def department_table(publish_dir) -> str:
         frame = con.execute(DEPARTMENT_SQL).df()
     finally:
         con.close()
-    head = list(frame.columns)
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    lines += ["| " + " | ".join(str(v) for v in row) + " |" for row in frame.itertuples(index=False)]
-    return "\n".join(lines)
+    return markdown_table(frame.to_dict("records")) if len(frame) else "no delivery yet"

@@ -9,6 +9,7 @@ import dagster as dg
 from credit_pipeline.catalogue import Feed, load_catalogue
 from credit_pipeline.ingest.load import FeedIngestReport, ingest_feed
 from credit_pipeline.ingest.store import connect
+from credit_pipeline.markdown import markdown_table
 from credit_pipeline.quality.gate import blocking_deliveries
 from credit_pipeline.settings import load_settings
 
@@ -87,13 +88,12 @@ class SuiteTally:
         failing = [r for r in self.rows.values() if r["unexpected"]]
         if not failing:
             return f"all {len(self.rows)} expectations met" if self.rows else "no new delivery validated"
-        lines = ["| expectation | catalogue item | rule | unexpected | share | samples (file:line value) |", "|---|---|---|---|---|---|"]
-        lines += [
-            f"| {r['expectation']} | {r['catalogue_item']} | {r['rule']} | {r['unexpected']} | {r['unexpected'] / r['rows']:.2%} | "
-            + "<br>".join(f"`{s}`" for s in r["samples"]) + " |"
+        return markdown_table([
+            {"expectation": r["expectation"], "catalogue item": r["catalogue_item"], "rule": r["rule"],
+             "unexpected": r["unexpected"], "share": f"{r['unexpected'] / r['rows']:.2%}",
+             "samples (file:line value)": "<br>".join(f"`{s}`" for s in r["samples"])}
             for r in sorted(failing, key=lambda r: -r["unexpected"])
-        ]
-        return "\n".join(lines)
+        ])
 
 
 def _metadata(report: FeedIngestReport) -> dict:
@@ -111,18 +111,9 @@ def _metadata(report: FeedIngestReport) -> dict:
         "duplicate_files": dg.MetadataValue.json(report.duplicates),
         "misnamed_files": dg.MetadataValue.json(report.misnamed),
         "unchanged_files": report.unchanged_files,
-        "deliveries": dg.MetadataValue.md(_markdown_table(deliveries)) if deliveries else "no new delivery",
+        "deliveries": dg.MetadataValue.md(markdown_table(deliveries)) if deliveries else "no new delivery",
         "sample_errors": dg.MetadataValue.md("\n".join(f"- `{e}`" for e in errors)) if errors else "none",
     }
-
-
-def _markdown_table(rows: list[dict]) -> str:
-    head = list(rows[0])
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    lines += ["| " + " | ".join(str(r[h]) for h in head) + " |" for r in rows[:200]]
-    if len(rows) > 200:
-        lines.append(f"| … {len(rows) - 200} more | |")
-    return "\n".join(lines)
 
 
 def _gate(feed: Feed, tally: SuiteTally, docs: str | None) -> dg.AssetCheckResult:
@@ -138,7 +129,7 @@ def _gate(feed: Feed, tally: SuiteTally, docs: str | None) -> dg.AssetCheckResul
         passed=not blocking,
         metadata={
             "blocking_deliveries": dg.MetadataValue.md(
-                _markdown_table([b.__dict__ for b in blocking]) if blocking else "none"
+                markdown_table([b.__dict__ for b in blocking]) if blocking else "none"
             ),
             "expectations": dg.MetadataValue.md(tally.markdown()),
             "expectations_run": len(tally.rows),
