@@ -167,8 +167,7 @@ def ingest_feed(warehouse: Path, feed_dir: Path, feed: Feed, observe: BatchObser
                 report.misnamed.append(f"{found.path.relative_to(feed_dir).as_posix()}: {found.reason}")
                 continue
             rel = found.relative_path(feed_dir)
-            stat = found.path.stat()
-            file_stat = (stat.st_size, stat.st_mtime_ns)
+            file_stat = found.file_stat
             if seen.get(rel) == file_stat:
                 report.unchanged_files += 1
                 continue
@@ -178,7 +177,7 @@ def ingest_feed(warehouse: Path, feed_dir: Path, feed: Feed, observe: BatchObser
             if first_path is None:
                 batch.append(PendingFile(found, delivery_id, rel, file_stat, data))
                 delivered[delivery_id] = rel
-                batch_bytes += stat.st_size
+                batch_bytes += file_stat[0]
                 if batch_bytes >= BATCH_BYTES:
                     report.ingested += flush(con, feed, batch, observe)
                     batch, batch_bytes = [], 0
