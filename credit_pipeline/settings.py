@@ -9,6 +9,7 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+DBT_MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"  # written by `credit-pipeline prepare` (dbt parse)
 CATALOGUE_DIR = DBT_PROJECT_DIR / "seeds" / "catalogue"
 RULES_DIR = DBT_PROJECT_DIR / "seeds" / "rules"
 EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"

@@ -2,6 +2,7 @@
 
 
 import json
+from pathlib import Path
 from collections.abc import Mapping
 from typing import Any
 
@@ -9,7 +10,13 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
 from credit_pipeline.dbt import dbt_project
+from credit_pipeline.rerating import has_rating, merge_scope, record_full_rating
 from credit_pipeline.settings import load_settings
+
+# Run tag choosing how the models are built: "full" (every subject, the daily job) or "scoped"
+# (only the subjects new deliveries touch, merged into the warehouse; the sensors' job).
+RATING_MODE_TAG = "credit/rating"
+SCOPED_TARGET_PATH = Path("target") / "scoped"
 
 
 class CreditDbtTranslator(DagsterDbtTranslator):
@@ -24,7 +31,32 @@ class CreditDbtTranslator(DagsterDbtTranslator):
 
 @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, dagster_dbt_translator=CreditDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_source_tests_as_checks=True)), name="credit_dbt_models")
 def credit_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-    """`dbt build` as of CREDIT_AS_OF: seeds, models and their tests; a failing test stops what depends on it."""
-    as_of = load_settings().as_of.isoformat()
-    context.log.info(f"evaluating as of {as_of}")
-    yield from dbt.cli(["build", "--vars", json.dumps({"as_of_date": as_of})], context=context).stream()
+    """`dbt build` as of CREDIT_AS_OF: seeds, models and their tests; a failing test stops what depends on it.
+
+    Scoped runs build the same models for the subjects in rating_scope only (dbt target `scoped`) and
+    merge them into the warehouse once every test has passed.
+    """
+    settings = load_settings()
+    dbt_vars = ["--vars", json.dumps({"as_of_date": settings.as_of.isoformat()})]
+    scoped = context.run.tags.get(RATING_MODE_TAG) == "scoped"
+    if scoped and not has_rating(settings.warehouse_path):
+        context.log.warning("no rating to merge into yet: building every subject")
+        scoped = False
+    context.log.info(f"evaluating as of {settings.as_of}, {'scoped to changed subjects' if scoped else 'every subject'}")
+    if scoped:
+        # Seeds are the daily build's; unit tests test the SQL, which the daily build already did. A target
+        # folder of its own keeps the scoped target's partial parse, so same-day runs skip most parsing.
+        args = ["--target", "scoped", "--exclude", "resource_type:seed resource_type:unit_test"]
+        invocation = dbt.cli(["build", *args, *dbt_vars], context=context, target_path=SCOPED_TARGET_PATH)
+    else:
+        invocation = dbt.cli(["build", *dbt_vars], context=context)
+    yield from invocation.stream()
+    if scoped:
+        report = merge_scope(settings.warehouse_path, dbt_project.manifest_path, context.run.run_id, settings.as_of)
+        context.log.info(
+            f"merged {report.core_subjects:,} subjects (computed with {report.context_subjects:,} more for their ties) "
+            f"from {report.deliveries:,} new deliveries: "
+            + ", ".join(f"{table} -{removed:,}/+{written:,}" for table, (removed, written) in report.rows.items())
+        )
+    else:
+        record_full_rating(settings.warehouse_path, context.run.run_id, settings.as_of)

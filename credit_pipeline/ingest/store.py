@@ -43,6 +43,23 @@ create table if not exists raw.seen_files (
     delivery_id varchar not null,
     duplicate   boolean not null          -- true when its bytes were already delivered under another name
 );
+-- Deliveries whose subjects have been re-rated (full or scoped run): the rest form the next scope.
+create table if not exists raw.rated_deliveries (
+    delivery_id varchar primary key,
+    run_id      varchar not null          -- the rating (raw.ratings) that took it in
+);
+-- Every rating (full: every subject; scoped: the subjects new deliveries touched), and the subjects a
+-- scoped rating replaced: publication republishes exactly those since its previous release.
+create table if not exists raw.ratings (
+    run_id     varchar primary key,
+    mode       varchar not null,          -- full | scoped
+    as_of_date date not null,
+    rated_at   timestamp not null
+);
+create table if not exists raw.rerated_subjects (
+    run_id     varchar not null,
+    subject_id varchar not null
+);
 create table if not exists raw.set_aside (
     delivery_id varchar not null,
     feed        varchar not null,

@@ -4,6 +4,7 @@ with deadline as (
     select working_days from ({{ rules_in_force('rule_deadlines', ['deadline']) }}) where deadline = 'timeliness'
 )
 select
+    r.subject_id,
     r.record_id,
     r.delivery_id,
     r.decision_date,

@@ -1,5 +1,6 @@
 -- Graded supervision (双随机、一公开): each market subject's inspection ratio by class, and a reproducible
--- random draw per supervising department, class and period: the same inputs always select the same subjects.
+-- random draw per supervising department and period: a subject is selected when its draw value is below its
+-- class's ratio. The draw depends on the subject alone, so re-rating one subject never reshuffles others.
 with ratios as ({{ rules_in_force('rule_inspection_ratios', ['credit_class']) }}),
 period as (
     select
@@ -14,22 +15,15 @@ candidates as (
         coalesce(s.supervising_department_id, 'UNASSIGNED') as department_id,
         p.period,
         -- md5 is stable across engines and versions, unlike hash().
-        ('0x' || left(md5(p.period || '|' || coalesce(s.supervising_department_id, '') || '|' || r.subject_id), 15))::bigint as draw_key
+        ('0x' || left(md5(p.period || '|' || coalesce(s.supervising_department_id, '') || '|' || r.subject_id), 15))::bigint / 2 ^ 60 as draw_value
     from {{ ref('credit_rating') }} r
     join {{ ref('int_subjects') }} s using (subject_id)
     join ratios q using (credit_class)
     cross join period p
     where r.subject_type in ('法人及非法人组织', '个体工商户')
       and coalesce(s.registration_status, '存续') in ('存续', '在业')
-),
-drawn as (
-    select *,
-        row_number() over (partition by department_id, credit_class order by draw_key, subject_id) as draw_rank,
-        count(*) over (partition by department_id, credit_class) as stratum_size
-    from candidates
 )
 select
-    subject_id, subject_type, credit_class, inspection_ratio, department_id, period,
-    draw_rank, stratum_size,
-    draw_rank <= ceil(inspection_ratio * stratum_size) as selected
-from drawn
+    subject_id, subject_type, credit_class, inspection_ratio, department_id, period, draw_value,
+    draw_value < inspection_ratio as selected
+from candidates

@@ -10,4 +10,5 @@ select
     "履约核查日期" as checked_on,
     {{ lineage() }}
 from {{ source('raw', 'xycn') }}
+{{ in_rating_scope() }}
 {{ latest_delivery(['"承诺书编号"', 'subject_id']) }}

@@ -11,4 +11,5 @@ select
     "撤销日期" as revoked_on,
     {{ lineage() }}
 from {{ source('raw', 'sxbzxr') }}
+{{ in_rating_scope() }}
 {{ latest_delivery(['"案号"', 'subject_id']) }}

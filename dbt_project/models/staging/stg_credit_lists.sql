@@ -12,4 +12,5 @@ select
     "移出原因" as removal_reason,
     {{ lineage() }}
 from {{ source('raw', 'xymd') }}
+{{ in_rating_scope() }}
 {{ latest_delivery(['"名单类型"', '"认定文书号"', 'subject_id']) }}

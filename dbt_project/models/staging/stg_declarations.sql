@@ -10,4 +10,5 @@ select
     "核验日期" as verified_on,
     {{ lineage() }}
 from {{ source('raw', 'zzsb') }}
+{{ in_rating_scope() }}
 {{ latest_delivery(['"申报类别"', '"申报日期"', '"申报内容"', 'subject_id']) }}

@@ -9,4 +9,5 @@ select
     "有效期至" as valid_to,
     {{ lineage() }}
 from {{ source('raw', 'hypj') }}
+{{ in_rating_scope() }}
 {{ latest_delivery(['"评价文号"', 'subject_id']) }}

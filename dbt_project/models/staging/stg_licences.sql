@@ -16,4 +16,5 @@ select
     "备注" as remarks,
     {{ lineage() }}
 from {{ source('raw', 'xzxk') }}
+{{ in_rating_scope() }}
 {{ latest_delivery(['"行政许可决定文书号"', 'subject_id']) }}

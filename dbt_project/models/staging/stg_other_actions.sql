@@ -10,4 +10,5 @@ select
     "实施机关统一社会信用代码" as authority_id,
     {{ lineage() }}
 from {{ source('raw', 'qtxw') }}
+{{ in_rating_scope() }}
 {{ latest_delivery(['"决定文书号"', 'subject_id']) }}

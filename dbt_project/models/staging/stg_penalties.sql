@@ -20,4 +20,5 @@ select
     "备注" as remarks,
     {{ lineage() }}
 from {{ source('raw', 'xzcf') }}
+{{ in_rating_scope() }}
 {{ latest_delivery(['"行政处罚决定书文号"', 'subject_id']) }}

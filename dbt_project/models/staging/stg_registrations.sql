@@ -16,4 +16,5 @@ select
     "数据来源单位统一社会信用代码" as source_department_id,
     {{ lineage() }}
 from {{ source('raw', 'djzc') }}
+{{ in_rating_scope() }}
 {{ latest_delivery(['"统一社会信用代码"']) }}
