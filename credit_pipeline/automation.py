@@ -1,12 +1,15 @@
-"""The daily schedule, and the sensor that reacts to new deliveries in the feed drop."""
+"""The daily schedule (every subject, as of the day) and the sensors that re-rate what new deliveries touch."""
 
 
 import hashlib
 import json
+from collections.abc import Iterable
 
 import dagster as dg
 
+from credit_pipeline.assets.transform import RATING_MODE_TAG
 from credit_pipeline.catalogue import load_catalogue
+from credit_pipeline.publish import read_manifest
 from credit_pipeline.settings import load_settings
 
 daily_job = dg.define_asset_job(
@@ -24,11 +27,20 @@ daily_schedule = dg.ScheduleDefinition(
 )
 
 
-def drop_state() -> dict[str, str]:
-    """Every file in the feed folders as `feed/name` -> `size:mtime_ns` (stat only; the drop is not read)."""
+changes_job = dg.define_asset_job(
+    "credit_changes",
+    selection=dg.AssetSelection.all(),
+    tags={RATING_MODE_TAG: "scoped"},
+    description="What the sensors launch: ingest the new deliveries, re-rate only the subjects they touch (and their "
+    "ties) and republish just those subjects' rows. The daily job brings every subject to the new day.",
+)
+
+
+def drop_state(feeds: Iterable[str]) -> dict[str, str]:
+    """Every file in the given feed folders as `feed/name` -> `size:mtime_ns` (stat only; the drop is not read)."""
     feed_dir = load_settings().feed_dir
     state = {}
-    for feed in load_catalogue():
+    for feed in feeds:
         folder = feed_dir / feed
         if folder.is_dir():
             for path in folder.iterdir():
@@ -42,22 +54,38 @@ def new_files(previous: dict[str, str], current: dict[str, str]) -> list[str]:
     return sorted(path for path, signature in current.items() if previous.get(path) != signature)
 
 
-@dg.sensor(
-    name="feed_drop_sensor",
-    job=daily_job,
-    minimum_interval_seconds=30,
-    default_status=dg.DefaultSensorStatus.RUNNING,
-    description="Launches the pipeline when files appear or change in $CREDIT_FEED_DIR. The cursor holds the drop as "
-    "last seen and the run key names the new files, so a restart neither loses nor repeats a delivery.",
+def drop_sensor(name: str, feeds: tuple[str, ...], interval: int, description: str) -> dg.SensorDefinition:
+    """A sensor on some feed folders. The cursor holds those folders as last seen and the run key names
+    the new files, so a restart neither loses nor repeats a delivery. Until a first release exists it
+    launches the full build; then the scoped re-rating."""
+
+    @dg.sensor(name=name, jobs=[daily_job, changes_job], minimum_interval_seconds=interval,
+               default_status=dg.DefaultSensorStatus.RUNNING, description=description)
+    def _sensor(context: dg.SensorEvaluationContext):
+        previous = json.loads(context.cursor) if context.cursor else {}
+        current = drop_state(feeds)
+        arrived = new_files(previous, current)
+        if not arrived:
+            return dg.SkipReason(f"no new delivery among {len(current)} files")
+        run_key = hashlib.sha256("\n".join(f"{p}={current[p]}" for p in arrived).encode()).hexdigest()[:32]
+        job = changes_job if read_manifest(load_settings().publish_dir) else daily_job
+        return dg.SensorResult(
+            run_requests=[dg.RunRequest(run_key=run_key, job_name=job.name,
+                                        tags={"credit/new_files": str(len(arrived)), "credit/first_file": arrived[0]})],
+            cursor=json.dumps(current, separators=(",", ":")),
+        )
+
+    return _sensor
+
+
+LIFECYCLE_FEEDS = ("yysq", "xyxf")
+
+lifecycle_sensor = drop_sensor(
+    "lifecycle_sensor", LIFECYCLE_FEEDS, interval=10,
+    description="Objections (yysq) and repairs (xyxf): a new application or outcome re-rates the subjects it concerns "
+    "and republishes them, within seconds of landing.",
 )
-def feed_drop_sensor(context: dg.SensorEvaluationContext):
-    previous = json.loads(context.cursor) if context.cursor else {}
-    current = drop_state()
-    arrived = new_files(previous, current)
-    if not arrived:
-        return dg.SkipReason(f"no new delivery among {len(current)} files")
-    run_key = hashlib.sha256("\n".join(f"{p}={current[p]}" for p in arrived).encode()).hexdigest()[:32]
-    return dg.SensorResult(
-        run_requests=[dg.RunRequest(run_key=run_key, tags={"credit/new_files": str(len(arrived))})],
-        cursor=json.dumps(current, separators=(",", ":")),
-    )
+feed_drop_sensor = drop_sensor(
+    "feed_drop_sensor", tuple(f for f in load_catalogue() if f not in LIFECYCLE_FEEDS), interval=30,
+    description="Every other feed folder: new deliveries re-rate the subjects they name and republish them.",
+)
