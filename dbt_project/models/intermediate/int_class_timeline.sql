@@ -16,13 +16,14 @@ daily as (
     select subject_id, event_date,
            sum(score_delta) as score_delta, sum(negative_delta) as negative_delta,
            sum(floor_severe_delta) as floor_severe_delta, sum(floor_general_delta) as floor_general_delta,
-           string_agg(cause, '；' order by cause) as cause
+           string_agg(cause, '；' order by cause) as cause,
+           string_agg(distinct cause_kind, ';' order by cause_kind) as cause_kinds
     from (
-        select subject_id, event_date, score_delta, negative_delta, floor_severe_delta, floor_general_delta, cause
+        select subject_id, event_date, score_delta, negative_delta, floor_severe_delta, floor_general_delta, cause, cause_kind
         from {{ ref('int_class_events') }}
         union all
         -- Every subject starts as 诚信守法 when its archive opens.
-        select subject_id, coalesce(first_seen_on, {{ as_of() }}), 0, 0, 0, 0, '建档'
+        select subject_id, coalesce(first_seen_on, {{ as_of() }}), 0, 0, 0, 0, '建档', '建档'
         from {{ ref('int_subjects') }}
     )
     where event_date <= {{ as_of() }}
@@ -30,7 +31,7 @@ daily as (
 ),
 running as (
     select
-        subject_id, event_date, cause,
+        subject_id, event_date, cause, cause_kinds,
         st.base_score + sum(score_delta) over w as score,
         sum(negative_delta) over w as active_negative,
         sum(floor_severe_delta) over w as active_floor_severe,

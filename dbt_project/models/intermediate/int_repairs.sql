@@ -9,26 +9,17 @@ deadlines as ({{ rules_in_force('rule_deadlines', ['deadline']) }})
 select
     a.repair_id, a.subject_id, a.feed, a.document_no, a.repair_method, a.applied_on,
     a.decision as department_decision,
-    case
-        when r.record_id is null then '不同意'
-        when r.feed = 'xzcf' and not r.is_publishable then '不同意'
-        when r.repairable_from is not null and a.applied_on < r.repairable_from then '不同意'
-        when a.decision in ('同意', '不同意') and a.decided_on <= {{ as_of() }} then a.decision
-        else '受理中'
-    end as decision,
-    case
-        when r.record_id is null then '未找到涉及的信用记录'
-        when r.feed = 'xzcf' and not r.is_publishable then '轻微处罚不予公示，无需修复'
-        when r.repairable_from is not null and a.applied_on < r.repairable_from
-            then '申请早于最短公示期（' || strftime(r.repairable_from, '%Y-%m-%d') || ' 起可申请）'
-        when a.decision = '不同意' and a.decided_on <= {{ as_of() }} then a.refusal_reason
-    end as refusal_reason,
+    {{ repair_decision('a', 'r') }} as decision,
+    {{ repair_refusal_reason('a', 'r') }} as refusal_reason,
     case when a.decision in ('同意', '不同意') and a.decided_on <= {{ as_of() }} then a.decided_on end as decided_on,
     r.repairable_from,
     dl.working_days as deadline_working_days,
     due.calendar_date as due_on,
     due.source as due_calendar_source,
-    coalesce(case when a.decision in ('同意', '不同意') and a.decided_on <= {{ as_of() }} then a.decided_on > due.calendar_date
+    {{ repair_refused_by_rule('a', 'r') }} as refused_by_rule,
+    -- A refusal by rule is immediate: it cannot be overdue.
+    coalesce(case when {{ repair_refused_by_rule('a', 'r') }} then false
+                  when a.decision in ('同意', '不同意') and a.decided_on <= {{ as_of() }} then a.decided_on > due.calendar_date
                   else {{ as_of() }} > due.calendar_date end, false) as is_overdue,
     r.department_id as record_department_id,
     r.delivery_id as record_delivery_id,

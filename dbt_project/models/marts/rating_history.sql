@@ -12,5 +12,6 @@ select
     score,
     event_date as valid_from,
     lead(event_date) over (partition by subject_id order by event_date) as valid_to,
-    cause
+    cause,
+    cause_kinds
 from changes
