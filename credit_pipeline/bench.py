@@ -150,3 +150,87 @@ def run_benchmark(subjects: int, seed: int, daily_records: int) -> int:
     if not os.environ.get("CREDIT_BENCH_KEEP"):
         shutil.rmtree(home, ignore_errors=True)
     return 0
+
+
+def _repairable_penalties(publish_dir: Path, count: int) -> list[tuple]:
+    """Published 一般 penalties past their minimum publicity period: each can be repaired today."""
+    import duckdb
+
+    with duckdb.connect(str(publish_dir / "published.duckdb"), read_only=True) as con:
+        return con.execute(
+            """
+            select a.subject_id, a.document_no, a.department_id, r.credit_class
+            from credit_archive a join credit_rating r using (subject_id)
+            where a.role = '本人' and a.feed = 'xzcf' and a.status = '有效' and a.severity = '一般'
+              and a.repairable_from <= a.as_of_date and r.subject_type <> '自然人'
+            order by md5(a.record_id) limit ?
+            """,
+            [count],
+        ).fetchall()
+
+
+def _drop_repair(feed_dir: Path, subject_id: str, document_no: str, department_id: str, on: date, n: int) -> Path:
+    import pandas as pd
+
+    from credit_pipeline.demo.writers import write_delivery
+
+    row = {"修复编号": f"BENCH-XF-{n:03d}", "统一社会信用代码": subject_id, "涉及信息类别": "xzcf", "涉及文书号": document_no,
+           "修复方式": "整改失信", "申请日期": on.isoformat(), "决定": "同意", "决定日期": on.isoformat(), "不同意理由": ""}
+    path = feed_dir / "xyxf" / f"{department_id}_{on:%Y%m%d}_{800 + n}.csv"
+    write_delivery(pd.DataFrame([row]), path)
+    return path
+
+
+def _published_state(publish_dir: Path, subject_id: str, document_no: str) -> tuple:
+    import duckdb
+
+    with duckdb.connect(str(publish_dir / "published.duckdb"), read_only=True) as con:
+        return con.execute(
+            """
+            select (select status from credit_archive where subject_id = $s and document_no = $d and role = '本人'),
+                   (select count(*) from public_disclosure where document_no = $d),
+                   (select credit_class from credit_rating where subject_id = $s)
+            """,
+            {"s": subject_id, "d": document_no},
+        ).fetchone()
+
+
+def run_repair_benchmark(home: Path, as_of: date, repairs: int) -> int:
+    """A repair decision landing in the drop of a built archive, to the republished marts showing it:
+    the lifecycle sensor's evaluation, then the run it requests (ingest, scoped re-rating, merge,
+    incremental publication), through Dagster as in production, per step."""
+    os.environ.update(CREDIT_HOME=str(home), CREDIT_FEED_DIR=str(home / "feeds"), CREDIT_AS_OF=as_of.isoformat())
+    os.environ.pop("DAGSTER_HOME", None)
+    import dagster as dg
+
+    from credit_pipeline.automation import lifecycle_sensor
+    from credit_pipeline.definitions import defs
+    from credit_pipeline.instance import prepare_instance
+    from credit_pipeline.publish import read_manifest
+
+    prepare_instance()
+    publish_dir = home / "publish"
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "import credit_pipeline.definitions"], check=True)
+    print(f"  code location load (a launched run pays it) {time.perf_counter() - started:5.1f} s")
+    with dg.DagsterInstance.get() as instance:
+        with dg.build_sensor_context(instance=instance) as context:
+            cursor = lifecycle_sensor(context).cursor
+        for n, (subject_id, document_no, department_id, before) in enumerate(_repairable_penalties(publish_dir, repairs), 1):
+            _drop_repair(home / "feeds", subject_id, document_no, department_id, as_of, n)
+            landed = time.perf_counter()
+            with dg.build_sensor_context(instance=instance, cursor=cursor) as context:
+                result = lifecycle_sensor(context)
+            cursor, (request,) = result.cursor, result.run_requests
+            sensed = time.perf_counter()
+            run = defs.resolve_job_def(request.job_name).execute_in_process(instance=instance, tags=request.tags, raise_on_error=True)
+            done = time.perf_counter()
+            steps = {s.step_key: s.end_time - s.start_time for s in instance.get_run_step_stats(run.run_id)}
+            status, disclosed, after = _published_state(publish_dir, subject_id, document_no)
+            manifest = read_manifest(publish_dir)
+            print(f"  repair {n}: {subject_id} {document_no}: {before} -> {after}, archive {status}, "
+                  f"disclosed rows {disclosed}; release {manifest['mode']}, {manifest['subjects_republished']} subjects")
+            print(f"    sensor {sensed - landed:5.2f} s, run {done - sensed:5.1f} s ("
+                  + ", ".join(f"{step} {seconds:.1f} s" for step, seconds in steps.items())
+                  + f"); landing to republished {done - landed:5.1f} s")
+    return 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import date
+from pathlib import Path
 
 from credit_pipeline.settings import load_settings
 
@@ -81,6 +82,12 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return run_benchmark(subjects=args.subjects, seed=args.seed, daily_records=args.daily_records)
 
 
+def cmd_bench_repair(args: argparse.Namespace) -> int:
+    from credit_pipeline.bench import run_repair_benchmark
+
+    return run_repair_benchmark(Path(args.home).resolve(), date.fromisoformat(args.as_of), args.repairs)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="credit-pipeline", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -101,6 +108,11 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--seed", type=int, default=7)
     bench.add_argument("--daily-records", type=int, default=100_000)
     bench.set_defaults(func=cmd_bench)
+    repair = sub.add_parser("bench-repair", help="time a repair landing to the republished marts, on a built benchmark home")
+    repair.add_argument("--home", required=True, help="a CREDIT_HOME built by `bench` with CREDIT_BENCH_KEEP=1")
+    repair.add_argument("--as-of", default="2026-11-20", help="the date it was built as of")
+    repair.add_argument("--repairs", type=int, default=3)
+    repair.set_defaults(func=cmd_bench_repair)
     return parser
 
 

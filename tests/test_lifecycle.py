@@ -1,0 +1,241 @@
+"""Objections and repairs through the lifecycle sensor (SPEC §5, issue 4): each outcome lands in the
+drop, the sensor requests a run, the run re-rates only the subjects it touches and republishes, and
+the published marts (read as BI reads them) show it everywhere at once."""
+
+from __future__ import annotations
+
+import dagster as dg
+import duckdb
+import pandas as pd
+import pytest
+
+import scenario
+from conftest import credit_environment
+from credit_pipeline.cli import run_pipeline
+from credit_pipeline.demo.writers import write_delivery
+from credit_pipeline.publish import MARTS, read_manifest
+
+K = scenario.make_uscc("91320281MA1KKKKKX")  # a 一般 penalty of 2025-09-01, objected to across National Day 2025
+LIST_DOC = "澄信认〔2026〕1号"  # A's 严重失信主体名单 entry
+
+
+def objection(oid, sid, doc, applied, outcome="", corrections="", decided="", feed="xzcf"):
+    return {"异议编号": oid, "统一社会信用代码": sid, "涉及信息类别": feed, "涉及文书号": doc, "异议事由": "事实有误",
+            "申请日期": applied, "处理结果": outcome, "更正内容": corrections, "处理日期": decided,
+            "处理单位统一社会信用代码": scenario.DEPT_SAMR if outcome else ""}
+
+
+def repair(rid, sid, doc, applied, decision="", decided="", feed="xzcf"):
+    return {"修复编号": rid, "统一社会信用代码": sid, "涉及信息类别": feed, "涉及文书号": doc, "修复方式": "整改失信",
+            "申请日期": applied, "决定": decision, "决定日期": decided, "不同意理由": ""}
+
+
+def write_k(feed_dir) -> None:
+    penalty = scenario._penalty(K, "壬公司", "澄市监罚〔2025〕20号", "2025-09-01", "罚款", "5")
+    write_delivery(scenario._frame("xzcf", [penalty]), feed_dir / "xzcf" / f"{scenario.DEPT_SAMR}_20250905.csv")
+
+
+class Drop:
+    """Lands files in the drop and lets the lifecycle sensor request runs, as the daemon would."""
+
+    def __init__(self, settings, instance):
+        from credit_pipeline.automation import lifecycle_sensor
+
+        self.settings, self.instance, self.sensor = settings, instance, lifecycle_sensor
+        self.cursor = self.evaluate(None).cursor
+        self.run_ids: list[str] = []
+
+    def evaluate(self, cursor):
+        with dg.build_sensor_context(instance=self.instance, cursor=cursor) as context:
+            return self.sensor(context)
+
+    def land(self, feed: str, rows: list[dict], name: str) -> dg.SensorResult:
+        write_delivery(scenario._frame(feed, rows), self.settings.feed_dir / feed / name)
+        result = self.evaluate(self.cursor)
+        assert isinstance(result, dg.SensorResult), result
+        self.cursor = result.cursor
+        for request in result.run_requests:
+            from credit_pipeline.definitions import defs
+
+            run = defs.resolve_job_def(request.job_name).execute_in_process(instance=self.instance, tags=request.tags)
+            assert run.success
+            self.run_ids.append(run.run_id)
+        return result
+
+
+def published(settings) -> dict[str, pd.DataFrame]:
+    return {m: pd.read_parquet(settings.publish_dir / f"{m}.parquet") for m in MARTS}
+
+
+def rerated(settings, run_id) -> set[str]:
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
+        return {r[0] for r in con.execute("select subject_id from raw.rerated_subjects where run_id = ?", [run_id]).fetchall()}
+
+
+@pytest.fixture(scope="module")
+def lifecycle(tmp_path_factory):
+    with credit_environment(tmp_path_factory.mktemp("lifecycle") / "home", scenario.AS_OF) as settings:
+        scenario.write_scenario(settings.feed_dir)
+        write_k(settings.feed_dir)
+        assert run_pipeline()
+        steps = {"full": published(settings)}
+        with dg.DagsterInstance.get() as instance:
+            drop = Drop(settings, instance)
+            # 1. A's list entry is repaired: A, its legal representative P1 and A2 (tied by P1) change.
+            result = drop.land("xyxf", [repair("XF-101", scenario.A, LIST_DOC, "2026-06-25", "同意", "2026-06-29", feed="xymd")],
+                               f"{scenario.DEPT_CREDIT}_20260629.csv")
+            steps["list_repair"] = published(settings) | {"rerated": rerated(settings, drop.run_ids[-1]),
+                                                          "job": result.run_requests[0].job_name,
+                                                          "manifest": read_manifest(settings.publish_dir)}
+            # 2. F's pending objection is revoked (撤销); B's 严重 penalty is corrected (更正) to 一般.
+            drop.land("yysq", [objection("YY-001", scenario.F, "澄市监罚〔2026〕6号", "2026-05-08", "撤销", "", "2026-06-20"),
+                               objection("YY-101", scenario.B, "澄市监罚〔2026〕1号", "2026-06-01", "更正", "失信程度=一般", "2026-06-05")],
+                      f"{scenario.DEPT_CREDIT}_20260626.csv")
+            steps["objections"] = published(settings)
+            # 3. A repair of B's penalty before its minimum publicity period (1 year for 严重; 一般 now: 3 months
+            #    from 2026-03-01, so 2026-06-01) applied on 2026-05-20 is refused whatever the department says.
+            drop.land("xyxf", [repair("XF-102", scenario.B, "澄市监罚〔2026〕1号", "2026-05-20", "同意", "2026-06-28")],
+                      f"{scenario.DEPT_CREDIT}_20260628.csv")
+            # 4. Objections to K's penalty applied on 2025-09-30: 5 working days across National Day 2025.
+            drop.land("yysq", [objection("YY-ND1", K, "澄市监罚〔2025〕20号", "2025-09-30", "维持", "", "2025-10-14"),
+                               objection("YY-ND2", K, "澄市监罚〔2025〕20号", "2025-09-30", "维持", "", "2025-10-15")],
+                      f"{scenario.DEPT_CREDIT}_20251016.csv")
+            steps["last"] = published(settings) | {"manifest": read_manifest(settings.publish_dir)}
+            steps["run_ids"] = list(drop.run_ids)
+        yield settings, steps
+
+
+def rating(frame) -> dict:
+    return frame.set_index("subject_id").to_dict("index")
+
+
+def measures(frame, subject) -> set[str]:
+    return set(frame.loc[frame.subject_id == subject, "measure_code"])
+
+
+def test_a_repair_leaves_disclosure_and_punishment_everywhere_at_once(lifecycle):
+    _, steps = lifecycle
+    before, after = steps["full"], steps["list_repair"]
+    assert after["job"] == "credit_changes" and after["manifest"]["mode"] == "incremental"
+    assert LIST_DOC in set(before["public_disclosure"].document_no)
+    assert LIST_DOC not in set(after["public_disclosure"].document_no)
+    archive = after["credit_archive"].set_index(["subject_id", "document_no", "role"])
+    assert archive.loc[(scenario.A, LIST_DOC, "本人"), "status"] == "已修复"  # kept for the audit trail
+    assert rating(before["credit_rating"])[scenario.A]["credit_class"] == "严重失信"
+    assert rating(after["credit_rating"])[scenario.A]["credit_class"] == "诚信守法"
+    assert {"P01", "P02", "P03"} <= measures(before["joint_measures"], scenario.A)
+    assert not any(code.startswith("P") for code in measures(after["joint_measures"], scenario.A))
+    # The legal representative's personal measure and the related-party flag follow in the same run.
+    assert "P08" in measures(before["joint_measures"], scenario.P1)
+    assert "P08" not in measures(after["joint_measures"], scenario.P1)
+    assert rating(before["credit_rating"])[scenario.A2]["related_party_risk"]
+    assert not rating(after["credit_rating"])[scenario.A2]["related_party_risk"]
+    plan = rating(after["supervision_plan"])
+    assert plan[scenario.A]["inspection_ratio"] == 0.05
+    history = after["rating_history"]
+    change = history[(history.subject_id == scenario.A) & (history.credit_class == "诚信守法") & pd.to_datetime(history.valid_from).eq(pd.Timestamp(2026, 6, 29))]
+    assert change.cause_kinds.str.contains("信用修复").all() and len(change) == 1
+
+
+def test_only_the_touched_subjects_and_their_ties_are_rebuilt(lifecycle):
+    _, steps = lifecycle
+    assert steps["list_repair"]["rerated"] == {scenario.A, scenario.A2, scenario.P1}
+    untouched = [scenario.C, scenario.D, scenario.G, scenario.P_DEBTOR]
+    for mart in ("credit_rating", "credit_archive", "joint_measures"):
+        before, after = steps["full"][mart], steps["list_repair"][mart]
+        pd.testing.assert_frame_equal(before[before.subject_id.isin(untouched)].reset_index(drop=True),
+                                      after[after.subject_id.isin(untouched)].reset_index(drop=True))
+
+
+def test_an_objection_revoked_or_corrected_changes_class_and_disclosure(lifecycle):
+    _, steps = lifecycle
+    before, after = steps["list_repair"], steps["objections"]
+    disclosed = before["public_disclosure"].set_index("document_no")
+    assert disclosed.loc["澄市监罚〔2026〕6号", "status"] == "异议处理中"  # pending objection, SPEC §5
+    assert "澄市监罚〔2026〕6号" not in set(after["public_disclosure"].document_no)
+    archive = after["credit_archive"].set_index(["subject_id", "document_no"])
+    assert archive.loc[(scenario.F, "澄市监罚〔2026〕6号"), "status"] == "已撤销"
+    assert rating(after["credit_rating"])[scenario.F]["credit_class"] == "诚信守法"
+    history = after["rating_history"]
+    assert history[history.subject_id == scenario.F].cause_kinds.iloc[-1] == "异议撤销"
+    # 更正: B's penalty is 一般 now, everywhere: archive, disclosure and class.
+    assert archive.loc[(scenario.B, "澄市监罚〔2026〕1号"), "severity"] == "一般"
+    assert after["public_disclosure"].set_index("document_no").loc["澄市监罚〔2026〕1号", "severity"] == "一般"
+    assert rating(before["credit_rating"])[scenario.B]["credit_class"] == "一般失信"
+    assert rating(after["credit_rating"])[scenario.B]["credit_class"] == "轻微失信"
+
+
+def test_a_repair_before_the_minimum_period_is_refused_with_its_reason(lifecycle):
+    _, steps = lifecycle
+    history = steps["last"]["lifecycle_history"]
+    refused = history[history.case_id == "XF-102"].sort_values("transition_seq")
+    assert list(refused.to_state) == ["已申请", "不同意"]
+    assert refused.iloc[-1].decided_by == "规则" and "最短公示期" in refused.iloc[-1].detail
+    archive = steps["last"]["credit_archive"].set_index(["subject_id", "document_no"])
+    assert archive.loc[(scenario.B, "澄市监罚〔2026〕1号"), "status"] == "有效"
+    assert "澄市监罚〔2026〕1号" in set(steps["last"]["public_disclosure"].document_no)
+
+
+def test_every_transition_is_kept_with_when_and_why(lifecycle):
+    _, steps = lifecycle
+    history = steps["last"]["lifecycle_history"]
+    revoked = history[history.case_id == "YY-001"].sort_values("transition_seq")
+    assert list(revoked.to_state) == ["已接收", "异议处理中", "撤销"]
+    assert list(pd.to_datetime(revoked.state_on)) == [pd.Timestamp(2026, 5, 8), pd.Timestamp(2026, 5, 8), pd.Timestamp(2026, 6, 20)]
+    assert revoked.recorded_at.notna().all() and revoked.source_file.str.startswith("yysq/").all()
+    corrected = history[history.case_id == "YY-101"].iloc[-1]
+    assert corrected.to_state == "更正" and corrected.detail == "更正内容：失信程度=一般"
+
+
+def test_objection_deadlines_count_working_days_across_national_day(lifecycle):
+    _, steps = lifecycle
+    history = steps["last"]["lifecycle_history"]
+    cases = history[history.case_id.isin(["YY-ND1", "YY-ND2"])].drop_duplicates("case_id").set_index("case_id")
+    # 2025-09-30 + 5 working days: 10-01..08 off, 10-11 (Saturday) worked: 10-09, 10, 11, 13, 14.
+    assert (pd.to_datetime(cases.due_on) == pd.Timestamp(2025, 10, 14)).all()
+    assert not cases.loc["YY-ND1", "is_overdue"] and cases.loc["YY-ND2", "is_overdue"]
+    quality = steps["last"]["department_quality"]
+    k_delivery = quality[quality.file_path == f"xzcf/{scenario.DEPT_SAMR}_20250905.csv"]
+    assert k_delivery.overdue_objections.item() == 1
+
+
+def test_the_scoped_runs_publish_what_a_full_rebuild_publishes(lifecycle, tmp_path):
+    settings, steps = lifecycle
+    scoped = steps["last"]
+    with credit_environment(tmp_path / "full", scenario.AS_OF) as full_settings:
+        full_settings.feed_dir.parent.mkdir(parents=True, exist_ok=True)
+        import shutil
+
+        shutil.copytree(settings.feed_dir, full_settings.feed_dir)
+        assert run_pipeline()
+        full = published(full_settings)
+    volatile = {"recorded_at"}  # when each home ingested the delivery
+    for mart in MARTS:
+        columns = [c for c in full[mart].columns if c not in volatile]
+        a = scoped[mart][columns].astype(str).sort_values(columns).reset_index(drop=True)
+        b = full[mart][columns].astype(str).sort_values(columns).reset_index(drop=True)
+        pd.testing.assert_frame_equal(a, b, obj=mart)
+
+
+def test_the_lifecycle_sensor_restarted_mid_way_neither_loses_nor_repeats(credit_env):
+    from credit_pipeline.automation import lifecycle_sensor
+
+    def evaluate(cursor):
+        with dg.build_sensor_context(cursor=cursor) as context:
+            return lifecycle_sensor(context)
+
+    cursor = None  # an empty drop
+    first = credit_env.feed_dir / "xyxf" / f"{scenario.DEPT_CREDIT}_20260601.csv"
+    write_delivery(scenario._frame("xyxf", [repair("XF-1", scenario.D, "d1", "2026-06-01")]), first)
+    requested = evaluate(cursor)
+    (request,) = requested.run_requests
+    # The process dies after requesting the run but before its cursor is stored: the next tick asks again
+    # with the same run key, which Dagster launches once.
+    assert evaluate(cursor).run_requests[0].run_key == request.run_key
+    # With the cursor stored, the same event is not requested again ...
+    assert isinstance(evaluate(requested.cursor), dg.SkipReason)
+    # ... and an outcome landing while it was down is not lost.
+    write_delivery(scenario._frame("xyxf", [repair("XF-1", scenario.D, "d1", "2026-06-01", "同意", "2026-06-02")]),
+                   credit_env.feed_dir / "xyxf" / f"{scenario.DEPT_CREDIT}_20260602.csv")
+    (later,) = evaluate(requested.cursor).run_requests
+    assert later.run_key != request.run_key and later.tags["credit/new_files"] == "1"
