@@ -163,6 +163,10 @@ def test_an_objection_revoked_or_corrected_changes_class_and_disclosure(lifecycl
     assert after["public_disclosure"].set_index("document_no").loc["澄市监罚〔2026〕1号", "severity"] == "一般"
     assert rating(before["credit_rating"])[scenario.B]["credit_class"] == "一般失信"
     assert rating(after["credit_rating"])[scenario.B]["credit_class"] == "轻微失信"
+    # The history dates the change to the correction, as a correction: before it the penalty was 严重.
+    b = history[history.subject_id == scenario.B].sort_values("valid_from")
+    assert list(b.credit_class) == ["诚信守法", "一般失信", "轻微失信"]
+    assert pd.to_datetime(b.valid_from).iloc[-1] == pd.Timestamp(2026, 6, 5) and b.cause_kinds.iloc[-1] == "异议更正"
 
 
 def test_a_repair_before_the_minimum_period_is_refused_with_its_reason(lifecycle):

@@ -1,6 +1,8 @@
 -- 行政处罚 with corrections applied, severity derived where the feed leaves it empty, leniency
 -- (including minors from the ID's birth date) and the publicity windows of rule_penalty_publicity.
-with penalties as (
+-- A corrected penalty (异议 更正) also keeps its original version (is_original_version), which counted
+-- until the correction: int_class_events dates the class change to the correction, with that cause.
+with corrected as (
     select
         p.* replace (
             coalesce(try_cast(c.corrected_items['处罚决定日期'] as date), p.decision_date) as decision_date,
@@ -10,10 +12,21 @@ with penalties as (
             coalesce(c.corrected_items['从轻情形'], p.leniency_declared) as leniency_declared
         ),
         c.corrected_on,
-        list_filter(list_transform(string_split(coalesce(c.corrected_items['处罚类别'], p.penalty_categories), ';'), lambda x: trim(x)), lambda x: x <> '') as categories
+        false as is_original_version
     from {{ ref('stg_penalties') }} p
     left join {{ ref('int_corrections') }} c
         on c.feed = 'xzcf' and c.document_no = p.document_no and c.subject_id = p.subject_id
+),
+original as (
+    select p.*, c.corrected_on, true as is_original_version
+    from {{ ref('stg_penalties') }} p
+    join {{ ref('int_corrections') }} c
+        on c.feed = 'xzcf' and c.document_no = p.document_no and c.subject_id = p.subject_id
+),
+penalties as (
+    select *,
+        list_filter(list_transform(string_split(penalty_categories, ';'), lambda x: trim(x)), lambda x: x <> '') as categories
+    from (select * from corrected union all by name select * from original)
 ),
 settings as (
     select max(try_cast(value as integer)) filter (where setting = 'minor_age_years') as minor_age_years

@@ -7,8 +7,9 @@
 with penalties as (
     select {{ common }}, 'xzcf' as feed, document_no, 'penalty_' || severity as record_kind,
            decision_date, severity, leniency, authority_name, content, legal_basis,
-           decision_date as counts_from, counts_until, publish_until, repairable_from, is_published
+           decision_date as counts_from, counts_until, publish_until, repairable_from, is_published, corrected_on
     from {{ ref('int_penalties') }}
+    where not is_original_version
 ),
 court as (
     select {{ common }}, 'sxbzxr', document_no, 'court_失信被执行人',
@@ -16,31 +17,31 @@ court as (
            decision_date,
            -- Performed debts stop counting; without a revocation date, from the delivery that says so.
            coalesce(revoked_on, case when performance = '已履行' then delivery_date end, {{ far_future }}),
-           null, null, null
+           null, null, null, null
     from {{ ref('stg_court_debtors') }}
 ),
 lists as (
     select {{ common }}, 'xymd', document_no, 'list_' || list_type,
            decision_date, null, null, authority_name, content, null,
-           decision_date, coalesce(removed_on, valid_to, {{ far_future }}), null, null, null
+           decision_date, coalesce(removed_on, valid_to, {{ far_future }}), null, null, null, null
     from {{ ref('stg_credit_lists') }}
 ),
 commitments as (
     select {{ common }}, 'xycn', document_no, 'commitment_' || fulfilment,
            decision_date, null, null, null, content, commitment_type,
-           coalesce(checked_on, decision_date), null, null, null, null
+           coalesce(checked_on, decision_date), null, null, null, null, null
     from {{ ref('stg_commitments') }}
 ),
 declarations as (
     select {{ common }}, 'zzsb', document_no, 'declaration_' || verification,
            decision_date, null, null, null, content, declaration_category,
-           coalesce(verified_on, decision_date), null, null, null, null
+           coalesce(verified_on, decision_date), null, null, null, null, null
     from {{ ref('stg_declarations') }}
 ),
 ratings as (
     select {{ common }}, 'hypj', document_no, 'rating_' || grade,
            decision_date, null, null, null, rating_domain, null,
-           decision_date, valid_to, null, null, null
+           decision_date, valid_to, null, null, null, null
     from {{ ref('stg_industry_ratings') }}
 ),
 actions as (
@@ -49,13 +50,13 @@ actions as (
                 when action_type = '行政奖励' then 'reward_行政奖励'
                 else 'action_' || action_type end,
            decision_date, null, null, authority_name, content, null,
-           decision_date, null, null, null, null
+           decision_date, null, null, null, null, null
     from {{ ref('stg_other_actions') }}
 ),
 licences as (
     select {{ common }}, 'xzxk', document_no, 'licence_' || licence_category,
            decision_date, null, null, authority_name, content, null,
-           valid_from, case when licence_state = '无效' then least(valid_to, delivery_date) else valid_to end, null, null, null
+           valid_from, case when licence_state = '无效' then least(valid_to, delivery_date) else valid_to end, null, null, null, null
     from {{ ref('stg_licences') }}
 ),
 unioned as (
