@@ -19,8 +19,8 @@ K = scenario.make_uscc("91320281MA1KKKKKX")  # a 一般 penalty of 2025-09-01, o
 LIST_DOC = "澄信认〔2026〕1号"  # A's 严重失信主体名单 entry
 
 
-def objection(oid, sid, doc, applied, outcome="", corrections="", decided="", feed="xzcf"):
-    return {"异议编号": oid, "统一社会信用代码": sid, "涉及信息类别": feed, "涉及文书号": doc, "异议事由": "事实有误",
+def objection(oid, sid, doc, applied, outcome="", corrections="", decided="", feed="xzcf", person=False):
+    return {"异议编号": oid, "统一社会信用代码": "" if person else sid, "证件号码": sid if person else "", "涉及信息类别": feed, "涉及文书号": doc, "异议事由": "事实有误",
             "申请日期": applied, "处理结果": outcome, "更正内容": corrections, "处理日期": decided,
             "处理单位统一社会信用代码": scenario.DEPT_SAMR if outcome else ""}
 
@@ -89,7 +89,10 @@ def lifecycle(tmp_path_factory):
                                                           "manifest": read_manifest(settings.publish_dir)}
             # 2. F's pending objection is revoked (撤销); B's 严重 penalty is corrected (更正) to 一般.
             drop.land("yysq", [objection("YY-001", scenario.F, "澄市监罚〔2026〕6号", "2026-05-08", "撤销", "", "2026-06-20"),
-                               objection("YY-101", scenario.B, "澄市监罚〔2026〕1号", "2026-06-01", "更正", "失信程度=一般", "2026-06-05")],
+                               objection("YY-101", scenario.B, "澄市监罚〔2026〕1号", "2026-06-01", "更正", "失信程度=一般", "2026-06-05"),
+                               # The court corrects its record of P_DEBTOR: the debt was revoked on 2026-06-10.
+                               objection("YY-102", scenario.P_DEBTOR, "（2026）苏0281执123号", "2026-06-12", "更正",
+                                         "撤销日期=2026-06-10", "2026-06-15", feed="sxbzxr", person=True)],
                       f"{scenario.DEPT_CREDIT}_20260626.csv")
             steps["objections"] = published(settings)
             # 3. A repair of B's penalty before its minimum publicity period (1 year for 严重; 一般 now: 3 months
@@ -167,6 +170,17 @@ def test_an_objection_revoked_or_corrected_changes_class_and_disclosure(lifecycl
     b = history[history.subject_id == scenario.B].sort_values("valid_from")
     assert list(b.credit_class) == ["诚信守法", "一般失信", "轻微失信"]
     assert pd.to_datetime(b.valid_from).iloc[-1] == pd.Timestamp(2026, 6, 5) and b.cause_kinds.iloc[-1] == "异议更正"
+
+
+def test_a_correction_applies_to_any_feed(lifecycle):
+    _, steps = lifecycle
+    before, after = steps["list_repair"], steps["objections"]
+    assert rating(before["credit_rating"])[scenario.P_DEBTOR]["credit_class"] == "严重失信"
+    assert rating(after["credit_rating"])[scenario.P_DEBTOR]["credit_class"] == "诚信守法"
+    assert {"P06", "P07"} <= measures(before["joint_measures"], scenario.P_DEBTOR)
+    assert not measures(after["joint_measures"], scenario.P_DEBTOR) & {"P06", "P07"}
+    record = after["credit_archive"].set_index(["subject_id", "document_no"]).loc[(scenario.P_DEBTOR, "（2026）苏0281执123号")]
+    assert pd.to_datetime(record.effective_until) == pd.Timestamp(2026, 6, 10) and pd.notna(record.corrected_on)
 
 
 def test_a_repair_before_the_minimum_period_is_refused_with_its_reason(lifecycle):

@@ -1,11 +1,13 @@
 -- The moments at which a subject's standing changes: a counting record starts or stops counting.
 -- Each event carries what it adds to the running sums the class is computed from (int_class_timeline).
--- A corrected record (更正) counts in its original version until the correction and in its corrected
+-- A corrected penalty (更正) counts in its original version until the correction and in its corrected
 -- version from then, so the class change is dated to the correction, with that cause.
 with points as ({{ rules_in_force('rule_record_points', ['record_kind']) }}),
 versions as (
-    select s.* replace (greatest(s.counts_from, coalesce(s.corrected_on, s.counts_from)) as counts_from),
-           case when s.corrected_on > s.counts_from then '异议更正' else '新增' end as start_kind
+    -- Penalties keep their original version (int_penalties); other feeds' corrections apply throughout.
+    select s.* replace (case when s.feed = 'xzcf' then greatest(s.counts_from, coalesce(s.corrected_on, s.counts_from))
+                             else s.counts_from end as counts_from),
+           case when s.feed = 'xzcf' and s.corrected_on > s.counts_from then '异议更正' else '新增' end as start_kind
     from {{ ref('int_record_states') }} s
     union all by name
     select s.* replace (

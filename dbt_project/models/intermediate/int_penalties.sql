@@ -3,19 +3,11 @@
 -- A corrected penalty (异议 更正) also keeps its original version (is_original_version), which counted
 -- until the correction: int_class_events dates the class change to the correction, with that cause.
 with corrected as (
-    select
-        p.* replace (
-            coalesce(try_cast(c.corrected_items['处罚决定日期'] as date), p.decision_date) as decision_date,
-            coalesce(try_cast(c.corrected_items['罚款金额（万元）'] as double), p.fine_wan) as fine_wan,
-            coalesce(c.corrected_items['处罚类别'], p.penalty_categories) as penalty_categories,
-            coalesce(c.corrected_items['失信程度'], p.severity_declared) as severity_declared,
-            coalesce(c.corrected_items['从轻情形'], p.leniency_declared) as leniency_declared
-        ),
-        c.corrected_on,
-        false as is_original_version
-    from {{ ref('stg_penalties') }} p
-    left join {{ ref('int_corrections') }} c
-        on c.feed = 'xzcf' and c.document_no = p.document_no and c.subject_id = p.subject_id
+    select *, false as is_original_version
+    from ({{ corrected_relation('stg_penalties', 'xzcf', {
+        '处罚决定日期': ('decision_date', 'date'), '罚款金额（万元）': ('fine_wan', 'double'),
+        '处罚类别': ('penalty_categories', 'varchar'), '失信程度': ('severity_declared', 'varchar'),
+        '从轻情形': ('leniency_declared', 'varchar')}) }})
 ),
 original as (
     select p.*, c.corrected_on, true as is_original_version

@@ -1,4 +1,4 @@
--- Every record of every feed in one shape: what kind it is (record_kind, the key of rule_record_points),
+-- Every record of every feed in one shape, with corrections (更正) applied: what kind it is (record_kind, the key of rule_record_points),
 -- when it starts and stops counting on its own (before objections and repairs), and when it may be
 -- repaired and stops being published. Long-term validity is 2099-12-31.
 {% set far_future = "date '2099-12-31'" %}
@@ -17,32 +17,32 @@ court as (
            decision_date,
            -- Performed debts stop counting; without a revocation date, from the delivery that says so.
            coalesce(revoked_on, case when performance = '已履行' then delivery_date end, {{ far_future }}),
-           null, null, null, null
-    from {{ ref('stg_court_debtors') }}
+           null, null, null, corrected_on
+    from ({{ corrected_relation('stg_court_debtors', 'sxbzxr', {'发布日期': ('decision_date', 'date'), '履行情况': ('performance', 'varchar'), '撤销日期': ('revoked_on', 'date')}) }})
 ),
 lists as (
     select {{ common }}, 'xymd', document_no, 'list_' || list_type,
            decision_date, null, null, authority_name, content, null,
-           decision_date, coalesce(removed_on, valid_to, {{ far_future }}), null, null, null, null
-    from {{ ref('stg_credit_lists') }}
+           decision_date, coalesce(removed_on, valid_to, {{ far_future }}), null, null, null, corrected_on
+    from ({{ corrected_relation('stg_credit_lists', 'xymd', {'名单类型': ('list_type', 'varchar'), '列入日期': ('decision_date', 'date'), '有效期至': ('valid_to', 'date'), '移出日期': ('removed_on', 'date')}) }})
 ),
 commitments as (
     select {{ common }}, 'xycn', document_no, 'commitment_' || fulfilment,
            decision_date, null, null, null, content, commitment_type,
-           coalesce(checked_on, decision_date), null, null, null, null, null
-    from {{ ref('stg_commitments') }}
+           coalesce(checked_on, decision_date), null, null, null, null, corrected_on
+    from ({{ corrected_relation('stg_commitments', 'xycn', {'承诺日期': ('decision_date', 'date'), '履约状态': ('fulfilment', 'varchar'), '履约核查日期': ('checked_on', 'date')}) }})
 ),
 declarations as (
     select {{ common }}, 'zzsb', document_no, 'declaration_' || verification,
            decision_date, null, null, null, content, declaration_category,
-           coalesce(verified_on, decision_date), null, null, null, null, null
-    from {{ ref('stg_declarations') }}
+           coalesce(verified_on, decision_date), null, null, null, null, corrected_on
+    from ({{ corrected_relation('stg_declarations', 'zzsb', {'核验状态': ('verification', 'varchar'), '核验日期': ('verified_on', 'date')}) }})
 ),
 ratings as (
     select {{ common }}, 'hypj', document_no, 'rating_' || grade,
            decision_date, null, null, null, rating_domain, null,
-           decision_date, valid_to, null, null, null, null
-    from {{ ref('stg_industry_ratings') }}
+           decision_date, valid_to, null, null, null, corrected_on
+    from ({{ corrected_relation('stg_industry_ratings', 'hypj', {'评价等级': ('grade', 'varchar'), '评价日期': ('decision_date', 'date'), '有效期至': ('valid_to', 'date')}) }})
 ),
 actions as (
     select {{ common }}, 'qtxw', document_no,
@@ -50,14 +50,14 @@ actions as (
                 when action_type = '行政奖励' then 'reward_行政奖励'
                 else 'action_' || action_type end,
            decision_date, null, null, authority_name, content, null,
-           decision_date, null, null, null, null, null
-    from {{ ref('stg_other_actions') }}
+           decision_date, null, null, null, null, corrected_on
+    from ({{ corrected_relation('stg_other_actions', 'qtxw', {'结果': ('result', 'varchar'), '决定日期': ('decision_date', 'date')}) }})
 ),
 licences as (
     select {{ common }}, 'xzxk', document_no, 'licence_' || licence_category,
            decision_date, null, null, authority_name, content, null,
-           valid_from, case when licence_state = '无效' then least(valid_to, delivery_date) else valid_to end, null, null, null, null
-    from {{ ref('stg_licences') }}
+           valid_from, case when licence_state = '无效' then least(valid_to, delivery_date) else valid_to end, null, null, null, corrected_on
+    from ({{ corrected_relation('stg_licences', 'xzxk', {'许可决定日期': ('decision_date', 'date'), '有效期自': ('valid_from', 'date'), '有效期至': ('valid_to', 'date'), '当前状态': ('licence_state', 'varchar')}) }})
 ),
 unioned as (
     select * from penalties
