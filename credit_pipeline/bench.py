@@ -22,7 +22,7 @@ from pathlib import Path
 import psutil
 
 from credit_pipeline.catalogue import load_catalogue
-from credit_pipeline.settings import DBT_PROJECT_DIR
+from credit_pipeline.settings import DBT_MANIFEST, DBT_PROJECT_DIR
 
 BENCH_AS_OF = date(2026, 11, 20)
 
@@ -116,12 +116,14 @@ def _add_daily_delivery(feed_dir: Path, records: int, seed: int, as_of: date) ->
 def _build(home: Path, feed_dir: Path, as_of: date, prefix: str, total_label: str) -> None:
     """Ingest what is new, dbt build, publish: what the daily job does, stage by stage."""
     from credit_pipeline.publish import publish
+    from credit_pipeline.rerating import record_full_rating
 
     results: list = []
     with stage(f"{prefix}ingest", results):
         _ingest_all(home, feed_dir)
     with stage(f"{prefix}dbt build", results):
         _dbt_build(home, as_of)
+        record_full_rating(home / "warehouse.duckdb", DBT_MANIFEST, f"bench-{prefix.strip() or 'full'}", as_of)
     with stage(f"{prefix}publish", results):
         publish(home / "warehouse.duckdb", home, f"bench-{prefix.strip() or 'full'}", as_of.isoformat())
     print(f"  {total_label:<28} {sum(seconds for _, seconds, _ in results):9.1f} s")
@@ -188,7 +190,7 @@ def _published_state(publish_dir: Path, subject_id: str, document_no: str) -> tu
         return con.execute(
             """
             select (select status from credit_archive where subject_id = $s and document_no = $d and role = '本人'),
-                   (select count(*) from public_disclosure where document_no = $d),
+                   (select count(*) from public_disclosure where document_no = $d and subject_id = $s),
                    (select credit_class from credit_rating where subject_id = $s)
             """,
             {"s": subject_id, "d": document_no},

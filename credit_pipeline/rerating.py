@@ -10,6 +10,7 @@ that fails before it leaves them in the next scope, and a rerun gives the same r
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from datetime import date
@@ -40,19 +41,37 @@ def per_subject_tables(manifest_path: Path) -> list[tuple[str, str]]:
     )
 
 
-def has_rating(warehouse: Path) -> bool:
-    """Whether a full rating exists to merge into (a scoped run needs the last rating's tables and ties)."""
+def models_fingerprint(manifest_path: Path) -> str:
+    """The dbt models' code (their checksums in the manifest): a scoped rating merges into tables built by the same code."""
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    checksums = sorted(
+        (uid, node["checksum"]["checksum"]) for uid, node in manifest["nodes"].items() if node["resource_type"] in ("model", "seed")
+    )
+    return hashlib.sha256(json.dumps(checksums).encode()).hexdigest()
+
+
+def scope_refusal(warehouse: Path, manifest_path: Path) -> str | None:
+    """Why a scoped rating cannot run now (then the full build runs), or None. It needs a full rating to
+    merge into, built by the same models and rules: after a deploy the tables' columns may differ."""
     if not warehouse.exists():
-        return False
+        return "no warehouse yet"
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        return bool(con.execute(
-            "select count(*) from information_schema.tables where table_schema = 'marts' and table_name = 'credit_rating'"
-        ).fetchone()[0])
+        has_ratings = con.execute(
+            "select count(*) from information_schema.tables where table_schema = 'raw' and table_name = 'ratings'"
+        ).fetchone()[0]
+        last_full = con.execute(
+            "select models_fingerprint from raw.ratings where mode = 'full' order by rated_at desc limit 1"
+        ).fetchone() if has_ratings else None
+    if last_full is None:
+        return "no full rating to merge into yet"
+    if last_full[0] != models_fingerprint(manifest_path):
+        return "the dbt models or rules changed since the last full rating"
+    return None
 
 
-def record_rating(con: duckdb.DuckDBPyConnection, run_id: str, mode: str, as_of: date) -> int:
+def record_rating(con: duckdb.DuckDBPyConnection, run_id: str, mode: str, as_of: date, fingerprint: str) -> int:
     """Log the rating; every delivery not yet rated now is, and leaves the next rating_scope."""
-    con.execute("insert or replace into raw.ratings values (?, ?, ?, now()::timestamp)", [run_id, mode, as_of])
+    con.execute("insert or replace into raw.ratings values (?, ?, ?, now()::timestamp, ?)", [run_id, mode, as_of, fingerprint])
     return con.execute(
         """
         insert into raw.rated_deliveries
@@ -63,9 +82,9 @@ def record_rating(con: duckdb.DuckDBPyConnection, run_id: str, mode: str, as_of:
     ).fetchone()[0]
 
 
-def record_full_rating(warehouse: Path, run_id: str, as_of: date) -> int:
+def record_full_rating(warehouse: Path, manifest_path: Path, run_id: str, as_of: date) -> int:
     with duckdb.connect(str(warehouse)) as con:
-        return record_rating(con, run_id, "full", as_of)
+        return record_rating(con, run_id, "full", as_of, models_fingerprint(manifest_path))
 
 
 def merge_scope(warehouse: Path, manifest_path: Path, run_id: str, as_of: date) -> MergeReport:
@@ -86,7 +105,7 @@ def merge_scope(warehouse: Path, manifest_path: Path, run_id: str, as_of: date) 
                 ).fetchone()[0]
                 rows[f"{schema}.{table}"] = (removed, written)
             con.execute(f"insert into raw.rerated_subjects select ?, subject_id from ({CORE_SUBJECTS})", [run_id])
-            deliveries = record_rating(con, run_id, "scoped", as_of)
+            deliveries = record_rating(con, run_id, "scoped", as_of, models_fingerprint(manifest_path))
             con.execute("commit")
         except BaseException:
             con.execute("rollback")

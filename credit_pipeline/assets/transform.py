@@ -10,7 +10,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
 from credit_pipeline.dbt import dbt_project
-from credit_pipeline.rerating import has_rating, merge_scope, record_full_rating
+from credit_pipeline.rerating import merge_scope, record_full_rating, scope_refusal
 from credit_pipeline.settings import load_settings
 
 # Run tag choosing how the models are built: "full" (every subject, the daily job) or "scoped"
@@ -39,8 +39,9 @@ def credit_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     settings = load_settings()
     dbt_vars = ["--vars", json.dumps({"as_of_date": settings.as_of.isoformat()})]
     scoped = context.run.tags.get(RATING_MODE_TAG) == "scoped"
-    if scoped and not has_rating(settings.warehouse_path):
-        context.log.warning("no rating to merge into yet: building every subject")
+    refusal = scope_refusal(settings.warehouse_path, dbt_project.manifest_path) if scoped else None
+    if refusal:
+        context.log.warning(f"{refusal}: building every subject")
         scoped = False
     context.log.info(f"evaluating as of {settings.as_of}, {'scoped to changed subjects' if scoped else 'every subject'}")
     if scoped:
@@ -59,4 +60,4 @@ def credit_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
             + ", ".join(f"{table} -{removed:,}/+{written:,}" for table, (removed, written) in report.rows.items())
         )
     else:
-        record_full_rating(settings.warehouse_path, context.run.run_id, settings.as_of)
+        record_full_rating(settings.warehouse_path, dbt_project.manifest_path, context.run.run_id, settings.as_of)

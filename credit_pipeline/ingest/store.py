@@ -54,8 +54,10 @@ create table if not exists raw.ratings (
     run_id     varchar primary key,
     mode       varchar not null,          -- full | scoped
     as_of_date date not null,
-    rated_at   timestamp not null
+    rated_at   timestamp not null,
+    models_fingerprint varchar          -- the dbt models and seeds it was built with
 );
+alter table raw.ratings add column if not exists models_fingerprint varchar;
 create table if not exists raw.rerated_subjects (
     run_id     varchar not null,
     subject_id varchar not null
