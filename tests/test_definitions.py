@@ -22,7 +22,9 @@ def test_definitions_load_with_schedule_sensor_and_checks():
     assert any(name.startswith("accepted_values_credit_rating_credit_class") for name in checks)
     assert defs.resolve_schedule_def("credit_daily_schedule").cron_schedule == "0 6 * * *"
     assert defs.resolve_sensor_def("feed_drop_sensor") is not None
+    assert defs.resolve_sensor_def("lifecycle_sensor").minimum_interval_seconds <= 60  # within a minute of landing
     assert defs.resolve_job_def("credit_daily") is not None
+    assert defs.resolve_job_def("credit_changes").tags["credit/rating"] == "scoped"
 
 
 def test_the_drop_sensor_neither_loses_nor_repeats_a_delivery(credit_env):

@@ -247,6 +247,7 @@ def test_the_lifecycle_sensor_restarted_mid_way_neither_loses_nor_repeats(credit
     write_delivery(scenario._frame("xyxf", [repair("XF-1", scenario.D, "d1", "2026-06-01")]), first)
     requested = evaluate(cursor)
     (request,) = requested.run_requests
+    assert request.job_name == "credit_daily"  # nothing published yet: the first run builds every subject
     # The process dies after requesting the run but before its cursor is stored: the next tick asks again
     # with the same run key, which Dagster launches once.
     assert evaluate(cursor).run_requests[0].run_key == request.run_key
