@@ -176,9 +176,12 @@ def _drop_repair(feed_dir: Path, subject_id: str, document_no: str, department_i
 
     from credit_pipeline.demo.writers import write_delivery
 
-    row = {"修复编号": f"BENCH-XF-{n:03d}", "统一社会信用代码": subject_id, "涉及信息类别": "xzcf", "涉及文书号": document_no,
+    # A new 修复编号 each time: reusing one would make this the latest state of an earlier case.
+    row = {"修复编号": f"BENCH-XF-{time.time_ns()}", "统一社会信用代码": subject_id, "涉及信息类别": "xzcf", "涉及文书号": document_no,
            "修复方式": "整改失信", "申请日期": on.isoformat(), "决定": "同意", "决定日期": on.isoformat(), "不同意理由": ""}
     path = feed_dir / "xyxf" / f"{department_id}_{on:%Y%m%d}_{800 + n}.csv"
+    while path.exists():
+        path = path.with_name(f"{department_id}_{on:%Y%m%d}_{int(path.stem.rsplit('_', 1)[1]) + 100}.csv")
     write_delivery(pd.DataFrame([row]), path)
     return path
 
