@@ -9,6 +9,7 @@ import dagster as dg
 
 from credit_pipeline.assets.transform import RATING_MODE_TAG
 from credit_pipeline.catalogue import load_catalogue
+from credit_pipeline.ingest.drop import list_feed_files
 from credit_pipeline.publish import read_manifest
 from credit_pipeline.settings import load_settings
 
@@ -37,17 +38,13 @@ changes_job = dg.define_asset_job(
 
 
 def drop_state(feeds: Iterable[str]) -> dict[str, str]:
-    """Every file in the given feed folders as `feed/name` -> `size:mtime_ns` (stat only; the drop is not read)."""
+    """Every file in the given feed folders as `feed/name` -> `size:mtime_ns`, as ingestion lists them (stat only)."""
     feed_dir = load_settings().feed_dir
-    state = {}
-    for feed in feeds:
-        folder = feed_dir / feed
-        if folder.is_dir():
-            for path in folder.iterdir():
-                if path.is_file() and not path.name.startswith("."):
-                    stat = path.stat()
-                    state[f"{feed}/{path.name}"] = f"{stat.st_size}:{stat.st_mtime_ns}"
-    return state
+    return {
+        f"{feed}/{name}": f"{size}:{mtime_ns}"
+        for feed in feeds
+        for name, (size, mtime_ns) in list_feed_files(feed_dir, feed)
+    }
 
 
 def new_files(previous: dict[str, str], current: dict[str, str]) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -62,18 +63,23 @@ def parse_file_name(feed: str, path: Path, file_stat: tuple[int, int] = (0, 0)) 
     )
 
 
-def scan_feed(feed_dir: Path, feed: str) -> list[Delivery | MisnamedFile]:
-    """Files of one feed folder in delivery order (date, then sequence, then name)."""
+def list_feed_files(feed_dir: Path, feed: str) -> Iterator[tuple[str, tuple[int, int]]]:
+    """Names and (size, mtime_ns) of the files in a feed folder, hidden and Office lock files (~$) aside.
+    scandir takes one stat per file while listing: a city's drop holds ~100k files."""
     folder = feed_dir / feed
     if not folder.is_dir():
-        return []
-    found = []
-    # scandir: one stat per file, taken here (a city's drop holds ~100k files; the daily run skips most by it).
+        return
     with os.scandir(folder) as entries:
         for entry in entries:
             if entry.is_file() and not entry.name.startswith((".", "~$")):
                 stat = entry.stat()
-                found.append(parse_file_name(feed, folder / entry.name, (stat.st_size, stat.st_mtime_ns)))
+                yield entry.name, (stat.st_size, stat.st_mtime_ns)
+
+
+def scan_feed(feed_dir: Path, feed: str) -> list[Delivery | MisnamedFile]:
+    """Files of one feed folder in delivery order (date, then sequence, then name)."""
+    folder = feed_dir / feed
+    found = [parse_file_name(feed, folder / name, file_stat) for name, file_stat in list_feed_files(feed_dir, feed)]
 
     def order(x: Delivery | MisnamedFile):
         return (0, x.delivery_date, x.seq, x.path.name) if isinstance(x, Delivery) else (1, date.min, 0, x.path.name)
