@@ -63,7 +63,7 @@ def _same_columns(con: duckdb.DuckDBPyConnection, mart: str) -> bool:
 
 
 def _apply_changes(con: duckdb.DuckDBPyConnection, subjects: str, per_subject: set[str]) -> set[str]:
-    """Replace the re-rated subjects' rows in the copied release; return the marts that changed."""
+    """Replace the re-rated subjects' rows in the copied release's keyed marts; return those that changed."""
     changed = set()
     # public_disclosure has no unmasked subject key, so its rows are replaced by record: every record of
     # the subjects as published before and as rated now (a record shared with another subject is
@@ -85,9 +85,7 @@ def _apply_changes(con: duckdb.DuckDBPyConnection, subjects: str, per_subject: s
                 literal = ", ".join("'" + d.replace("'", "''") + "'" for d in documents) or "null"
                 keys = f"{keys} and document_no in ({literal})"
         else:
-            con.execute(f"create or replace table main.{mart} as select * from warehouse.marts.{mart}")
-            changed.add(mart)
-            continue
+            continue  # rewritten whole by build_release
         removed = con.execute(f"delete from main.{mart} where {key} in {keys}").fetchone()[0]
         written = con.execute(f"insert into main.{mart} by name select * from warehouse.marts.{mart} where {key} in {keys}").fetchone()[0]
         if removed or written:
@@ -118,13 +116,13 @@ def build_release(warehouse: Path, releases_dir: Path, run_id: str, as_of: str, 
         per_subject = {table for schema, table in per_subject_tables(DBT_MANIFEST) if schema == "marts"}
         if subjects is not None and not all(_same_columns(con, mart) for mart in MARTS):
             subjects = None
+        keyed = per_subject | {"public_disclosure"} if subjects is not None else set()
         con.execute("begin")
-        if subjects is not None:
-            changed = _apply_changes(con, subjects, per_subject)
-        else:
-            for mart in MARTS:
+        changed = _apply_changes(con, subjects, per_subject) if keyed else set()
+        for mart in MARTS:
+            if mart not in keyed:
                 con.execute(f"create or replace table main.{mart} as select * from warehouse.marts.{mart}")
-            changed = set(MARTS)
+                changed.add(mart)
         con.execute("commit")
         republished = con.execute(f"select count(*) from ({subjects})").fetchone()[0] if subjects is not None else None
         counts = {}
