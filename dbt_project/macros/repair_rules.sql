@@ -9,7 +9,7 @@
         when {{ r }}.record_id is null then '不同意'
         when {{ r }}.feed = 'xzcf' and not {{ r }}.is_publishable then '不同意'
         when {{ r }}.repairable_from is not null and {{ a }}.applied_on < {{ r }}.repairable_from then '不同意'
-        when {{ a }}.decision in ('同意', '不同意') and {{ a }}.decided_on <= {{ as_of() }} then {{ a }}.decision
+        when {{ repair_decided(a) }} then {{ a }}.decision
         else '受理中'
     end
 {%- endmacro %}
@@ -29,4 +29,9 @@
     ({{ r }}.record_id is null
      or ({{ r }}.feed = 'xzcf' and not {{ r }}.is_publishable)
      or ({{ r }}.repairable_from is not null and {{ a }}.applied_on < {{ r }}.repairable_from))
+{%- endmacro %}
+
+{# Whether the department had decided the application (同意 or 不同意) by the as-of date. #}
+{% macro repair_decided(a) -%}
+    ({{ a }}.decision in ('同意', '不同意') and {{ a }}.decided_on <= {{ as_of() }})
 {%- endmacro %}

@@ -11,7 +11,7 @@ select
     a.decision as department_decision,
     {{ repair_decision('a', 'r') }} as decision,
     {{ repair_refusal_reason('a', 'r') }} as refusal_reason,
-    case when a.decision in ('同意', '不同意') and a.decided_on <= {{ as_of() }} then a.decided_on end as decided_on,
+    case when {{ repair_decided('a') }} then a.decided_on end as decided_on,
     r.repairable_from,
     dl.working_days as deadline_working_days,
     due.calendar_date as due_on,
@@ -19,7 +19,7 @@ select
     {{ repair_refused_by_rule('a', 'r') }} as refused_by_rule,
     -- A refusal by rule is immediate: it cannot be overdue.
     coalesce(case when {{ repair_refused_by_rule('a', 'r') }} then false
-                  when a.decision in ('同意', '不同意') and a.decided_on <= {{ as_of() }} then a.decided_on > due.calendar_date
+                  when {{ repair_decided('a') }} then a.decided_on > due.calendar_date
                   else {{ as_of() }} > due.calendar_date end, false) as is_overdue,
     r.department_id as record_department_id,
     r.delivery_id as record_delivery_id,

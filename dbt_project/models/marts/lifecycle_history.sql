@@ -4,37 +4,46 @@
 --   异议:     已接收 → 异议处理中 → 更正 / 撤销 / 维持 (处理单位's decision)
 --   信用修复: 已申请 → 受理中 → 同意 / 不同意; the pipeline refuses by rule at once, with the reason
 --            (before the minimum publicity period, an unpublished penalty, an unknown record).
-with objection_states as (
-    select
-        '异议' as case_kind, e.objection_id as case_id, e.subject_id, e.feed, e.document_no, e.applied_on,
-        case when e.outcome is not null and e.decided_on <= {{ as_of() }} then e.outcome else '异议处理中' end as state,
-        case when e.outcome is not null and e.decided_on <= {{ as_of() }} then e.decided_on else e.applied_on end as state_on,
-        case when e.outcome is not null and e.decided_on <= {{ as_of() }} then '处理单位' else '申请人' end as decided_by,
-        case when e.outcome is null or e.decided_on > {{ as_of() }} then '异议事由：' || e.reason
-             when e.outcome = '更正' then '更正内容：' || e.corrections
-             else '处理结果：' || e.outcome end as detail,
-        '异议事由：' || e.reason as application_detail,
-        e.delivery_id, e.source_file, e.source_line, e.delivery_date
+with objection_rows as (
+    select e.*, e.outcome is not null and e.decided_on <= {{ as_of() }} as is_decided
     from {{ ref('stg_objection_events') }} e
     where e.applied_on <= {{ as_of() }}
 ),
-repair_states as (
+objection_states as (
     select
-        '信用修复', a.repair_id, a.subject_id, a.feed, a.document_no, a.applied_on,
-        {{ repair_decision('a', 'r') }},
-        case when {{ repair_refused_by_rule('a', 'r') }} then a.applied_on
-             when a.decision in ('同意', '不同意') and a.decided_on <= {{ as_of() }} then a.decided_on
-             else a.applied_on end,
+        '异议' as case_kind, objection_id as case_id, subject_id, feed, document_no, applied_on,
+        case when is_decided then outcome else '异议处理中' end as state,
+        case when is_decided then decided_on else applied_on end as state_on,
+        case when is_decided then '处理单位' else '申请人' end as decided_by,
+        case when not is_decided then '异议事由：' || reason
+             when outcome = '更正' then '更正内容：' || corrections
+             else '处理结果：' || outcome end as detail,
+        '异议事由：' || reason as application_detail,
+        delivery_id, source_file, source_line, delivery_date
+    from objection_rows
+),
+repair_rows as (
+    select a.*,
+        {{ repair_decision('a', 'r') }} as pipeline_decision,
+        {{ repair_refusal_reason('a', 'r') }} as pipeline_refusal_reason,
         case when {{ repair_refused_by_rule('a', 'r') }} then '规则'
-             when a.decision in ('同意', '不同意') and a.decided_on <= {{ as_of() }} then '处理单位'
-             else '申请人' end,
-        coalesce({{ repair_refusal_reason('a', 'r') }}, '修复方式：' || a.repair_method),
-        '修复方式：' || a.repair_method,
-        a.delivery_id, a.source_file, a.source_line, a.delivery_date
+             when {{ repair_decided('a') }} then '处理单位'
+             else '申请人' end as decided_by
     from {{ ref('stg_repair_events') }} a
     left join {{ ref('int_records') }} r
         on r.feed = a.feed and r.document_no = a.document_no and r.subject_id = a.subject_id
     where a.applied_on <= {{ as_of() }}
+),
+repair_states as (
+    select
+        '信用修复', repair_id, subject_id, feed, document_no, applied_on,
+        pipeline_decision,
+        case when decided_by = '处理单位' then decided_on else applied_on end,
+        decided_by,
+        coalesce(pipeline_refusal_reason, '修复方式：' || repair_method),
+        '修复方式：' || repair_method,
+        delivery_id, source_file, source_line, delivery_date
+    from repair_rows
 ),
 ordered as (
     select *,
