@@ -44,11 +44,13 @@ F = make_uscc("91320281MA1FFFFFX")  # 一般 penalty under objection -> 轻微�
 G = make_uscc("Y1320281MA1GGGGGX")  # 一般 penalty revoked by objection -> 诚信守法, 已撤销; Y-prefixed
 H = make_uscc("91320281MA1HHHHHX")  # repair applied before the minimum period -> refused, stays 轻微失信
 J = make_uscc("92320281MA1JJJJJX")  # 严重 penalty corrected to 一般 by objection -> 轻微失信; 个体工商户
+RB = make_uscc("91320281MA1MMMMMX")  # on the 红名单 with an active 严重 penalty -> 一般失信, red/black conflict, no incentives
+R = make_uscc("91320281MA1RRRRRX")  # on the 红名单, nothing negative -> 诚信守法 with class and red-list incentives
 BAD = "91320281MA1BADBA0"  # wrong check character (and too short): set aside
 
 EXPECTED_CLASS = {
     A: "严重失信", A2: "诚信守法", B: "一般失信", C: "诚信守法", D: "诚信守法", F: "轻微失信", G: "诚信守法",
-    H: "轻微失信", J: "轻微失信", P_MINOR: "诚信守法", P_DEBTOR: "严重失信", P1: "诚信守法",
+    H: "轻微失信", J: "轻微失信", RB: "一般失信", R: "诚信守法", P_MINOR: "诚信守法", P_DEBTOR: "严重失信", P1: "诚信守法",
 }
 EXPECTED_SET_ASIDE = {"invalid_uscc": 1, "no_legal_document": 1}
 
@@ -103,6 +105,7 @@ def write_scenario(feed_dir: Path) -> None:
             (A, "甲公司", "法人及非法人组织", P1), (A2, "甲二公司", "法人及非法人组织", P1), (B, "乙公司", "法人及非法人组织", ""),
             (C, "丙公司", "法人及非法人组织", ""), (D, "丁合作社", "法人及非法人组织", ""), (F, "戊公司", "法人及非法人组织", ""),
             (G, "己协会", "法人及非法人组织", ""), (H, "庚公司", "法人及非法人组织", ""), (J, "辛记小吃店", "个体工商户", ""),
+            (RB, "卯公司", "法人及非法人组织", ""), (R, "癸公司", "法人及非法人组织", ""),
         ]
     ]
     write_delivery(_frame("djzc", registry), feed_dir / "djzc" / f"{DEPT_SAMR}_20250101.xlsx")
@@ -119,6 +122,17 @@ def write_scenario(feed_dir: Path) -> None:
         "认定部门统一社会信用代码": DEPT_CREDIT, "列入事由": "拒不履行法定义务", "列入日期": "2026-01-10", "有效期至": "2029-01-10",
     }
     write_delivery(_frame("xymd", [listing]), feed_dir / "xymd" / f"{DEPT_CREDIT}_20260112.csv")
+
+    red_list = [
+        _subject(sid, name) | {
+            "名单类型": "红名单", "认定文书号": doc, "认定部门": "江阴市发展和改革委员会",
+            "认定部门统一社会信用代码": DEPT_CREDIT, "列入事由": "诚信示范企业", "列入日期": "2026-02-01", "有效期至": "2027-02-01",
+        }
+        for sid, name, doc in [(RB, "卯公司", "澄信红〔2026〕1号"), (R, "癸公司", "澄信红〔2026〕2号")]
+    ]
+    write_delivery(_frame("xymd", red_list), feed_dir / "xymd" / f"{DEPT_CREDIT}_20260205.csv")
+    serious = _penalty(RB, "卯公司", "澄市监罚〔2026〕11号", "2026-05-20", "罚款;吊销许可证件", "30")
+    write_delivery(_frame("xzcf", [serious]), feed_dir / "xzcf" / f"{DEPT_SAMR}_20260525.csv")
 
     debtor = _subject(P_DEBTOR, "赵大海", "自然人") | {
         "案号": "（2026）苏0281执123号", "执行依据文号": "（2025）苏0281民初45号", "执行法院": "江阴市人民法院",

@@ -131,8 +131,8 @@ def test_a_repair_leaves_disclosure_and_punishment_everywhere_at_once(lifecycle)
     # The legal representative's personal measure and the related-party flag follow in the same run.
     assert "P08" in measures(before["joint_measures"], scenario.P1)
     assert "P08" not in measures(after["joint_measures"], scenario.P1)
-    assert rating(before["credit_rating"])[scenario.A2]["related_party_risk"]
-    assert not rating(after["credit_rating"])[scenario.A2]["related_party_risk"]
+    assert scenario.A2 in set(before["related_party_risks"].subject_id)
+    assert scenario.A2 not in set(after["related_party_risks"].subject_id)
     plan = rating(after["supervision_plan"])
     assert plan[scenario.A]["inspection_ratio"] == 0.05
     history = after["rating_history"]

@@ -49,7 +49,20 @@ def test_every_subject_gets_its_known_class(runs):
     rating = by_subject(runs["marts"]["credit_rating"])
     assert {sid: rating[sid]["credit_class"] for sid in scenario.EXPECTED_CLASS} == scenario.EXPECTED_CLASS
     assert "澄信认〔2026〕1号" in rating[scenario.A]["reasons"]  # every class comes with its reasons
-    assert rating[scenario.A2]["related_party_risk"] and not rating[scenario.C]["related_party_risk"]
+
+
+def test_related_party_risk_and_red_black_conflicts_are_marts_of_their_own(runs):
+    risks = runs["marts"]["related_party_risks"]
+    # A2 shares its legal representative P1 with A (严重失信); nobody else is tied to a 严重失信 subject.
+    assert risks[["subject_id", "related_subject_id", "person_id", "person_role"]].values.tolist() == [
+        [scenario.A2, scenario.A, scenario.P1, "法定代表人"]
+    ]
+    conflicts = runs["marts"]["red_black_conflicts"]
+    assert conflicts.subject_id.tolist() == [scenario.RB]  # R is red-listed too, but with nothing serious
+    k = conflicts.iloc[0]
+    assert list(k.red_list_document_nos) == ["澄信红〔2026〕1号"] and list(k.serious_document_nos) == ["澄市监罚〔2026〕11号"]
+    rating = by_subject(runs["marts"]["credit_rating"])
+    assert rating[scenario.RB]["red_black_conflict"] and not rating[scenario.R]["red_black_conflict"]
 
 
 def test_rows_reconcile_and_bad_rows_are_set_aside_by_rule(runs):
@@ -107,6 +120,18 @@ def test_joint_measures_follow_lists_classes_and_reach_the_legal_representative(
     assert {"P06", "P07"} <= measures[scenario.P_DEBTOR]
     assert {"I01", "I02", "I03"} <= measures[scenario.C]
     assert not any(code.startswith("I") for code in measures.get(scenario.B, set()))  # 一般失信: no incentives
+    # Red-listed and 诚信守法: class and red-list incentives; red-listed with a serious penalty: none (conflict).
+    assert measures[scenario.R] == {"I01", "I02", "I03", "I04", "I05", "I06", "I07"}
+    assert not any(code.startswith("I") for code in measures.get(scenario.RB, set()))
+    # Class incentives are for market subjects (seed 004): a 诚信守法 natural person gets none.
+    assert scenario.P_MINOR not in measures and scenario.P1 in measures  # P1 only for his personal P08
+
+
+def test_the_measure_list_is_published_with_matters_departments_basis_and_duration(runs):
+    measure_list = runs["marts"]["measure_list"].set_index("measure_code")
+    assert measure_list.loc["P03", "matters"] == "政府采购" and measure_list.loc["P03", "duration_months"] == 36
+    assert measure_list.loc["P06", ["trigger", "departments"]].tolist() == ["court_失信被执行人", "人民法院"]
+    assert measure_list.loc["I01", "subject_types"] == "法人及非法人组织;个体工商户"
 
 
 def test_supervision_plan_follows_class_ratios(runs):
@@ -118,8 +143,10 @@ def test_supervision_plan_follows_class_ratios(runs):
 
 def test_a_repeated_run_changes_nothing_and_swaps_releases(runs):
     for mart in MARTS:
-        first = runs["first"][mart].sort_values(list(runs["first"][mart].columns[:6])).reset_index(drop=True)
-        second = runs["marts"][mart].sort_values(list(runs["marts"][mart].columns[:6])).reset_index(drop=True)
+        frame = runs["first"][mart]
+        keys = [c for c in frame.columns if not frame[c].map(lambda v: hasattr(v, "__len__") and not isinstance(v, str)).any()][:6]
+        first = frame.sort_values(keys).reset_index(drop=True)
+        second = runs["marts"][mart].sort_values(keys).reset_index(drop=True)
         pd.testing.assert_frame_equal(first, second, obj=mart)
     assert runs["settings"].publish_dir.resolve() != runs["first_release"]
     assert runs["first_release"].exists()  # the previous release stays for readers that still hold it
