@@ -1,4 +1,5 @@
-"""`credit-pipeline`: generate demo feeds, run the pipeline once, benchmark it."""
+"""`credit-pipeline`: generate demo feeds, run the pipeline once, benchmark it, and use the published credit
+(check a subject for a service matter, write a credit report); every look-up is logged."""
 
 from __future__ import annotations
 
@@ -88,6 +89,44 @@ def cmd_bench_repair(args: argparse.Namespace) -> int:
     return run_repair_benchmark(Path(args.home).resolve(), date.fromisoformat(args.as_of), args.repairs)
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    import json
+
+    from credit_pipeline.usage.access import QueryRefused
+    from credit_pipeline.usage.matching import check
+
+    try:
+        results = check(args.ids, args.matter, args.user, args.purpose)
+    except QueryRefused as refused:
+        print(f"refused: {refused}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(results, ensure_ascii=False, indent=2, default=str))
+        return 0
+    for r in results:
+        print(f"{r['subject_id']}  {r.get('subject_name') or ''}  {r['credit_class'] or '无档案'}")
+        for prompt in r["prompts"]:
+            print(f"  提示  {prompt}")
+        for record in r["records"]:
+            print(f"  依据  {record['document_no']}  {record['record_kind']}  {record['decision_date']}  {record['status']}")
+    print(f"(logged as query {results[0]['query_id']})" if results else "")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from credit_pipeline.usage.access import QueryRefused
+    from credit_pipeline.usage.report import credit_report, write_report
+
+    try:
+        html = credit_report(args.id, args.user, args.purpose, internal=args.internal)
+    except QueryRefused as refused:
+        print(f"refused: {refused}", file=sys.stderr)
+        return 2
+    out = Path(args.out) if args.out else load_settings().home / "reports" / f"{args.id}-{'internal' if args.internal else 'public'}.html"
+    print(write_report(html, out))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="credit-pipeline", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -113,6 +152,21 @@ def build_parser() -> argparse.ArgumentParser:
     repair.add_argument("--as-of", default="2026-11-20", help="the date it was built as of")
     repair.add_argument("--repairs", type=int, default=3)
     repair.set_defaults(func=cmd_bench_repair)
+    chk = sub.add_parser("check", help="automatic matching: each subject's class, the measures and prompts for a service matter, "
+                                        "and the records behind them (reads the published marts; logged)")
+    chk.add_argument("ids", nargs="+", metavar="ID", help="USCC, 工商注册号 or ID number")
+    chk.add_argument("--matter", required=True, help="the service matter, e.g. 政府采购 (see the measure_list mart)")
+    chk.add_argument("--user", help="who asks (required: every look-up is logged)")
+    chk.add_argument("--purpose", help="why (required)")
+    chk.add_argument("--json", action="store_true", help="print the answer as JSON")
+    chk.set_defaults(func=cmd_check)
+    rep = sub.add_parser("report", help="write a subject's credit report as HTML: masked for public use unless --internal (logged)")
+    rep.add_argument("id", metavar="ID")
+    rep.add_argument("--user", help="who asks (required)")
+    rep.add_argument("--purpose", help="why (required)")
+    rep.add_argument("--internal", action="store_true", help="the authorised internal version (信用审查报告), unmasked")
+    rep.add_argument("--out", help="HTML file to write (default $CREDIT_HOME/reports/<ID>-<version>.html)")
+    rep.set_defaults(func=cmd_report)
     return parser
 
 

@@ -35,6 +35,11 @@ class Settings:
         return self.home / "releases"
 
     @property
+    def query_log_dir(self) -> Path:
+        """Every look-up of a subject's credit (check, report); appended, never rewritten by the pipeline."""
+        return self.home / "query_log"
+
+    @property
     def dagster_home(self) -> Path:
         return Path(os.environ.get("DAGSTER_HOME") or self.home / "dagster")
 

@@ -1,0 +1,58 @@
+"""Every look-up of someone's credit is permitted and logged (seed 003: 查询使用权限和登记).
+
+`logged_lookup` is the one door to the published marts for check and report: it refuses a query without
+a user and a purpose, opens the current release read-only, and appends the query to the query log,
+answered or refused, before any answer leaves."""
+
+from __future__ import annotations
+
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Iterator, Sequence
+
+from credit_pipeline.settings import Settings
+from credit_pipeline.usage.published import Release, open_release
+from credit_pipeline.usage.query_log import append_query
+
+
+class QueryRefused(ValueError):
+    """The query is not permitted or cannot be answered as asked; it is logged as refused."""
+
+
+@dataclass
+class Lookup:
+    release: Release
+    query_id: str
+    answers: dict = field(default_factory=dict)  # a summary of what was answered, logged with the query
+
+
+@contextmanager
+def logged_lookup(settings: Settings, kind: str, user: str | None, purpose: str | None,
+                  subject_ids: Sequence[str], **details) -> Iterator[Lookup]:
+    """Yield the release to answer from; the query is logged when the block ends, however it ends."""
+    entry = {"query_id": str(uuid.uuid4()), "kind": kind, "user": (user or "").strip(), "purpose": (purpose or "").strip(),
+             "subject_ids": list(subject_ids)} | details
+    missing = [name for name in ("user", "purpose") if not entry[name]]
+    if missing:
+        reason = f"a credit query needs {' and '.join(missing)}: every look-up is permitted and logged (seed 003)"
+    elif not entry["subject_ids"]:
+        reason = "no subject to look up"
+    else:
+        reason = None
+    if reason:
+        append_query(settings.query_log_dir, entry | {"outcome": "refused", "reason": reason})
+        raise QueryRefused(reason)
+    with open_release(settings.publish_dir) as release:
+        lookup = Lookup(release, entry["query_id"])
+        logged = entry | {"release": release.name, "as_of_date": release.manifest.get("as_of_date")}
+        try:
+            yield lookup
+        except QueryRefused as refused:
+            append_query(settings.query_log_dir, logged | {"outcome": "refused", "reason": str(refused)})
+            raise
+        except Exception as error:
+            append_query(settings.query_log_dir, logged | {"outcome": "failed", "reason": repr(error)})
+            raise
+        else:
+            append_query(settings.query_log_dir, logged | {"outcome": "answered", "answers": lookup.answers})

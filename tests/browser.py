@@ -1,0 +1,25 @@
+"""Opening a page in a real headless browser (Chromium), as a reader of a credit report would."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+
+def browser() -> str:
+    found = os.environ.get("CREDIT_BROWSER") or shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    if not found:
+        raise RuntimeError("no headless browser: `make test` installs Chromium (make browser), or set CREDIT_BROWSER")
+    return found
+
+
+def rendered_dom(page: Path, tmp: Path) -> str:
+    """The DOM after the browser has parsed and rendered the page (not the file's text)."""
+    result = subprocess.run(
+        [browser(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", f"--user-data-dir={tmp}",
+         "--virtual-time-budget=2000", "--dump-dom", page.resolve().as_uri()],
+        capture_output=True, text=True, timeout=120, check=True,
+    )
+    return result.stdout
