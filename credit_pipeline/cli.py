@@ -89,17 +89,27 @@ def cmd_bench_repair(args: argparse.Namespace) -> int:
     return run_repair_benchmark(Path(args.home).resolve(), date.fromisoformat(args.as_of), args.repairs)
 
 
+def cmd_bench_check(args: argparse.Namespace) -> int:
+    from credit_pipeline.bench import run_check_benchmark
+
+    return run_check_benchmark(Path(args.home).resolve(), args.subjects, args.matter)
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     import json
 
     from credit_pipeline.usage.access import QueryRefused
     from credit_pipeline.usage.matching import check
+    from credit_pipeline.usage.published import NothingPublished
 
     try:
         results = check(args.ids, args.matter, args.user, args.purpose)
     except QueryRefused as refused:
         print(f"refused: {refused}", file=sys.stderr)
         return 2
+    except NothingPublished as error:
+        print(error, file=sys.stderr)
+        return 1
     if args.json:
         print(json.dumps(results, ensure_ascii=False, indent=2, default=str))
         return 0
@@ -115,6 +125,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     from credit_pipeline.usage.access import QueryRefused
+    from credit_pipeline.usage.published import NothingPublished
     from credit_pipeline.usage.report import credit_report, write_report
 
     try:
@@ -122,6 +133,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     except QueryRefused as refused:
         print(f"refused: {refused}", file=sys.stderr)
         return 2
+    except NothingPublished as error:
+        print(error, file=sys.stderr)
+        return 1
     out = Path(args.out) if args.out else load_settings().home / "reports" / f"{args.id}-{'internal' if args.internal else 'public'}.html"
     print(write_report(html, out))
     return 0
@@ -152,6 +166,11 @@ def build_parser() -> argparse.ArgumentParser:
     repair.add_argument("--as-of", default="2026-11-20", help="the date it was built as of")
     repair.add_argument("--repairs", type=int, default=3)
     repair.set_defaults(func=cmd_bench_repair)
+    bchk = sub.add_parser("bench-check", help="time check and report per subject on a published release")
+    bchk.add_argument("--home", required=True, help="a CREDIT_HOME with a published release")
+    bchk.add_argument("--subjects", type=int, default=200)
+    bchk.add_argument("--matter", default="政府采购")
+    bchk.set_defaults(func=cmd_bench_check)
     chk = sub.add_parser("check", help="automatic matching: each subject's class, the measures and prompts for a service matter, "
                                         "and the records behind them (reads the published marts; logged)")
     chk.add_argument("ids", nargs="+", metavar="ID", help="USCC, 工商注册号 or ID number")

@@ -7,12 +7,12 @@ answered or refused, before any answer leaves."""
 from __future__ import annotations
 
 import uuid
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from typing import Iterator, Sequence
 
 from credit_pipeline.settings import Settings
-from credit_pipeline.usage.published import Release, open_release
+from credit_pipeline.usage.published import NothingPublished, Release, open_release
 from credit_pipeline.usage.query_log import append_query
 
 
@@ -43,7 +43,12 @@ def logged_lookup(settings: Settings, kind: str, user: str | None, purpose: str 
     if reason:
         append_query(settings.query_log_dir, entry | {"outcome": "refused", "reason": reason})
         raise QueryRefused(reason)
-    with open_release(settings.publish_dir) as release:
+    with ExitStack() as stack:
+        try:
+            release = stack.enter_context(open_release(settings.publish_dir))
+        except NothingPublished as error:
+            append_query(settings.query_log_dir, entry | {"outcome": "failed", "reason": str(error)})
+            raise
         lookup = Lookup(release, entry["query_id"])
         logged = entry | {"release": release.name, "as_of_date": release.manifest.get("as_of_date")}
         try:

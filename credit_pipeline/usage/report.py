@@ -21,6 +21,26 @@ from credit_pipeline.usage.published import Release
 
 _templates = Environment(loader=PackageLoader("credit_pipeline.usage", "templates"),
                          autoescape=select_autoescape(["html", "j2"]), undefined=StrictUndefined)
+
+
+def _day(value) -> str:
+    """Dates as YYYY-MM-DD, whether the mart holds a date or a timestamp; empty for none."""
+    return "" if value is None else str(value)[:10]
+
+
+def _basis(document_no: str) -> str:
+    return "信用等级：" + document_no.split(":", 1)[1] if document_no.startswith("credit_class:") else document_no
+
+
+def _score(value) -> str:
+    return "—" if value is None else f"{value:g}"
+
+
+def _kind(record_kind: str) -> str:
+    return record_kind.split("_", 1)[-1]  # list_严重失信主体名单 -> 严重失信主体名单, penalty_一般 -> 一般
+
+
+_templates.filters.update(day=_day, basis=_basis, score=_score, kind=_kind)
 _PUBLIC_MEASURE_FIELDS = ("measure_code", "measure", "measure_type", "departments", "legal_basis", "basis_document_no",
                           "valid_from", "valid_to", "matters")
 
