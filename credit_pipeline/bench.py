@@ -239,3 +239,53 @@ def run_repair_benchmark(home: Path, as_of: date, repairs: int) -> int:
                   + ", ".join(f"{step} {seconds:.1f} s" for step, seconds in steps.items())
                   + f"); landing to republished {done - landed:5.1f} s")
     return 0
+
+
+def _sample_subjects(publish_dir: Path, count: int) -> dict[str, list[str]]:
+    """Subjects to look up: a random sample, and ones that carry measures (the longest answers)."""
+    import duckdb
+
+    with duckdb.connect(str(publish_dir / "published.duckdb"), read_only=True) as con:
+        def ids(sql: str) -> list[str]:
+            return [r[0] for r in con.execute(sql).fetchall()]
+
+        return {
+            "random": ids(f"select subject_id from credit_rating using sample {count} rows (reservoir, 7)"),
+            "with punishments": ids(f"select distinct subject_id from joint_measures where measure_type = '惩戒' "
+                                    f"order by hash(subject_id) limit {count}"),
+        }
+
+
+def run_check_benchmark(home: Path, count: int, matter: str) -> int:
+    """Latency of `check` and `report` on a published release (as a department's system would call them):
+    one call per subject (opening the release, answering, logging), then one call for many subjects."""
+    os.environ.update(CREDIT_HOME=str(home))
+    from credit_pipeline.settings import load_settings
+    from credit_pipeline.usage.matching import check
+    from credit_pipeline.usage.report import credit_report
+
+    settings = load_settings()
+    from credit_pipeline.publish import read_manifest
+
+    rows = read_manifest(settings.publish_dir)["rows"]
+    print(f"check and report on {settings.publish_dir.resolve().name}: {rows['credit_rating']:,} subjects, "
+          f"{rows['credit_archive']:,} archive rows; {platform.machine()}, {os.cpu_count()} cores")
+    user, purpose = "benchmark", "latency measurement (bench-check)"
+    for label, ids in _sample_subjects(settings.publish_dir, count).items():
+        check(ids[:1], matter, user, purpose, settings=settings)  # warm the page cache as a running service would
+        timings = []
+        for subject_id in ids:
+            started = time.perf_counter()
+            check([subject_id], matter, user, purpose, settings=settings)
+            timings.append((time.perf_counter() - started) * 1000)
+        timings.sort()
+        started = time.perf_counter()
+        check(ids, matter, user, purpose, settings=settings)
+        batch = (time.perf_counter() - started) * 1000 / len(ids)
+        print(f"  {label:17s} {len(ids)} subjects, one call each: p50 {timings[len(timings) // 2]:.1f} ms, "
+              f"p95 {timings[int(len(timings) * 0.95)]:.1f} ms, max {timings[-1]:.1f} ms; one call for all: {batch:.1f} ms a subject")
+        started = time.perf_counter()
+        for subject_id in ids[:20]:
+            credit_report(subject_id, user, purpose, settings=settings)
+        print(f"  {label:17s} report (public), 20 subjects: {(time.perf_counter() - started) * 1000 / min(20, len(ids)):.1f} ms each")
+    return 0
