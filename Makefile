@@ -7,7 +7,7 @@ MANIFEST := dbt_project/target/manifest.json
 export CREDIT_HOME ?= $(CURDIR)/.credit_home
 export DAGSTER_HOME ?= $(CREDIT_HOME)/dagster
 
-.PHONY: setup run test ui bench generate clean
+.PHONY: setup browser run test ui bench generate clean
 
 setup: $(STAMP) $(MANIFEST)
 
@@ -23,7 +23,15 @@ $(MANIFEST): $(STAMP) $(shell find dbt_project -name '*.sql' -o -name '*.yml' -o
 run: setup
 	$(BIN)/credit-pipeline run --generate-if-empty
 
-test: setup
+# The credit-report tests open reports in a real headless browser (Chromium, from the system's packages).
+BROWSER := $(shell command -v chromium || command -v chromium-browser || command -v google-chrome)
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+browser:
+ifeq ($(BROWSER),)
+	$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium
+endif
+
+test: setup browser
 	$(BIN)/pytest -q
 
 ui: setup

@@ -1,0 +1,34 @@
+"""Writes the README's sample credit reports from the test scenario (fictional subjects):
+`.venv/bin/python tests/make_sample_reports.py docs/`."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+import scenario  # noqa: E402
+from browser import browser  # noqa: E402
+from conftest import credit_environment  # noqa: E402
+from credit_pipeline.cli import run_pipeline  # noqa: E402
+from credit_pipeline.usage.report import credit_report, write_report  # noqa: E402
+
+
+def main(out_dir: Path) -> None:
+    with tempfile.TemporaryDirectory() as tmp, credit_environment(Path(tmp) / "home", scenario.AS_OF) as settings:
+        scenario.write_scenario(settings.feed_dir)
+        assert run_pipeline()
+        for name, subject in [("company", scenario.A), ("person", scenario.P_DEBTOR)]:
+            page = write_report(credit_report(subject, "示例", "README 示例报告", settings=settings),
+                                out_dir / f"sample_credit_report_{name}.html")
+            print(page)
+        subprocess.run([browser(), "--headless", "--no-sandbox", "--disable-gpu", f"--user-data-dir={tmp}/profile",
+                        "--window-size=1200,1400", f"--screenshot={(out_dir / 'sample_credit_report_company.png').resolve()}",
+                        (out_dir / "sample_credit_report_company.html").resolve().as_uri()], check=True, capture_output=True)
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1] if len(sys.argv) > 1 else "docs"))
