@@ -30,6 +30,8 @@ def published_summary(settings: Settings) -> str:
         "subjects per class: " + ", ".join(f"{c} {n:,}" for c, n in classes),
         "published marts: " + ", ".join(f"{m} {n:,}" for m, n in manifest["rows"].items()),
         f"read them at {settings.publish_dir} (Parquet per mart, or published.duckdb read-only)",
+        "look a subject up: credit-pipeline check ID --matter 政府采购 --user WHO --purpose WHY; "
+        "credit-pipeline report ID --user WHO --purpose WHY (every look-up is logged)",
     ]
     return "\n".join(lines)
 
