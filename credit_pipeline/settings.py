@@ -40,6 +40,11 @@ class Settings:
         return self.home / "query_log"
 
     @property
+    def authorised_users_path(self) -> Path:
+        """Who may ask for the unmasked internal report (信用审查报告): user, scope, granted_by, valid_until."""
+        return Path(os.environ.get("CREDIT_AUTHORISED_USERS") or self.home / "authorised_users.csv")
+
+    @property
     def dagster_home(self) -> Path:
         return Path(os.environ.get("DAGSTER_HOME") or self.home / "dagster")
 

@@ -28,6 +28,10 @@ def published(tmp_path_factory):
     with credit_environment(tmp_path_factory.mktemp("use") / "home", scenario.AS_OF) as settings:
         scenario.write_scenario(settings.feed_dir)
         assert run_pipeline()
+        settings.authorised_users_path.write_text(
+            "user,scope,granted_by,valid_until\n"
+            f"{USER},internal_report,信用办 2026-3号,\n"
+            "离职 王科员,internal_report,信用办 2025-9号,2025-12-31\n", encoding="utf-8")
         yield settings
 
 
@@ -158,6 +162,17 @@ def test_the_internal_report_is_unmasked_and_shows_the_audit_trail(published, tm
     public = text_of(credit_report(scenario.D, USER, PURPOSE, settings=published))
     assert "澄市监罚〔2025〕4号" not in public  # repaired: no longer published
     assert read_queries(published.query_log_dir)[-2]["version"] == "internal"
+
+
+def test_the_internal_report_is_refused_to_a_user_without_a_current_grant(published):
+    before = len(read_queries(published.query_log_dir))
+    for user in ("财政局 李科员", "离职 王科员"):  # never granted; granted until 2025-12-31
+        with pytest.raises(QueryRefused, match="not authorised for internal_report"):
+            credit_report(scenario.P_DEBTOR, user, "信用审查", internal=True, settings=published)
+    assert "赵**" in credit_report(scenario.P_DEBTOR, "财政局 李科员", "本人申请", settings=published)  # public: anyone
+    logged = read_queries(published.query_log_dir)[before:]
+    assert [(q["user"], q["version"], q["outcome"]) for q in logged] == [
+        ("财政局 李科员", "internal", "refused"), ("离职 王科员", "internal", "refused"), ("财政局 李科员", "public", "answered")]
 
 
 def test_a_repair_removes_the_measures_and_the_log_is_never_rewritten(published):

@@ -2,13 +2,16 @@
 
 `logged_lookup` is the one door to the published marts for check and report: it refuses a query without
 a user and a purpose, opens the current release read-only, and appends the query to the query log,
-answered or refused, before any answer leaves."""
+answered or refused, before any answer leaves. `require_authorisation` refuses an unmasked internal
+report to a user the credit centre has not authorised (`authorised_users.csv`)."""
 
 from __future__ import annotations
 
+import csv
 import uuid
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Iterator, Sequence
 
 from credit_pipeline.settings import Settings
@@ -61,3 +64,18 @@ def logged_lookup(settings: Settings, kind: str, user: str | None, purpose: str 
             raise
         else:
             append_query(settings.query_log_dir, logged | {"outcome": "answered", "answers": lookup.answers})
+
+
+def require_authorisation(settings: Settings, user: str, scope: str, on: date | None = None) -> None:
+    """Raise QueryRefused unless `user` holds `scope` on the date in the authorised users file, one row per
+    grant: user, scope, granted_by, valid_until (YYYY-MM-DD, empty for no end)."""
+    on = on or date.today()
+    path = settings.authorised_users_path
+    grants = list(csv.DictReader(path.open(encoding="utf-8-sig"))) if path.exists() else []
+    if grants and not {"user", "scope", "valid_until"} <= set(grants[0]):
+        raise QueryRefused(f"{path} needs the columns user, scope, granted_by, valid_until")
+    for grant in grants:
+        until = (grant.get("valid_until") or "").strip()
+        if grant["user"].strip() == user.strip() and grant["scope"].strip() == scope and (not until or on <= date.fromisoformat(until)):
+            return
+    raise QueryRefused(f"{user!r} is not authorised for {scope} on {on} (grants in {path})")

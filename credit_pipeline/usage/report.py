@@ -15,10 +15,11 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from credit_pipeline.settings import Settings, load_settings
-from credit_pipeline.usage.access import QueryRefused, logged_lookup
+from credit_pipeline.usage.access import QueryRefused, logged_lookup, require_authorisation
 from credit_pipeline.usage.matching import RECORD_COLUMNS, subject_profile
 from credit_pipeline.usage.published import Release
 
+INTERNAL_REPORT = "internal_report"  # the scope a user needs in authorised_users.csv for the unmasked version
 _templates = Environment(loader=PackageLoader("credit_pipeline.usage", "templates"),
                          autoescape=select_autoescape(["html", "j2"]), undefined=StrictUndefined)
 
@@ -99,6 +100,8 @@ def credit_report(subject_id: str, user: str | None, purpose: str | None, intern
     subject_id = subject_id.strip()
     version = "internal" if internal else "public"
     with logged_lookup(settings, "report", user, purpose, [subject_id], version=version) as lookup:
+        if internal:
+            require_authorisation(settings, user, INTERNAL_REPORT)
         data = report_data(lookup.release, subject_id, internal)
         lookup.answers[subject_id] = {"credit_class": data["subject"]["credit_class"], "version": version}
     return _templates.get_template("credit_report.html.j2").render(
