@@ -33,6 +33,7 @@ DEPT_CREDIT = make_uscc("11320281MB000003X")  # 信用办
 P1 = make_id("32028119800101123")  # legal representative of A and A2
 P_MINOR = make_id("32028120100501002")  # born 2010-05-01: a minor in 2026
 P_DEBTOR = make_id("32028119750315004")  # 失信被执行人
+P_CONTROLLER = make_id("32028119820202003")  # actual controller of A
 P_RETIRED_COUNTY = make_id("32021919700101005")  # 320219 is a retired county code: still valid
 
 A = make_uscc("91320281MA1AAAAAX")  # on the 严重失信主体名单 -> 严重失信
@@ -50,7 +51,7 @@ BAD = "91320281MA1BADBA0"  # wrong check character (and too short): set aside
 
 EXPECTED_CLASS = {
     A: "严重失信", A2: "诚信守法", B: "一般失信", C: "诚信守法", D: "诚信守法", F: "轻微失信", G: "诚信守法",
-    H: "轻微失信", J: "轻微失信", RB: "一般失信", R: "诚信守法", P_MINOR: "诚信守法", P_DEBTOR: "严重失信", P1: "诚信守法",
+    H: "轻微失信", J: "轻微失信", RB: "一般失信", R: "诚信守法", P_MINOR: "诚信守法", P_DEBTOR: "严重失信", P1: "诚信守法", P_CONTROLLER: "诚信守法",
 }
 EXPECTED_SET_ASIDE = {"invalid_uscc": 1, "no_legal_document": 1}
 
@@ -98,7 +99,8 @@ def write_scenario(feed_dir: Path) -> None:
 
     registry = [
         {"统一社会信用代码": sid, "主体名称": name, "主体类别": kind, "法定代表人": "" if kind == "个体工商户" else "王建国",
-         "法定代表人证件类型": "身份证" if rep else "", "法定代表人证件号码": rep, "实际控制人": "", "实际控制人证件号码": "",
+         "法定代表人证件类型": "身份证" if rep else "", "法定代表人证件号码": rep,
+         "实际控制人": "钱多多" if sid == A else "", "实际控制人证件号码": P_CONTROLLER if sid == A else "",
          "成立日期": "2015-01-01", "登记机关": "江阴市市场监督管理局", "住所行政区划代码": "320281", "国民经济行业代码": "C1811",
          "登记状态": "存续", "数据来源单位统一社会信用代码": DEPT_SAMR}
         for sid, name, kind, rep in [

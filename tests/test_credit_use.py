@@ -59,6 +59,12 @@ def test_the_legal_representative_gets_his_personal_measures(published):
     assert [(r["document_no"], r["role"], r["via_subject_id"]) for r in p1["records"]] == [(LIST_DOC, "法定代表人", scenario.A)]
 
 
+def test_the_actual_controller_gets_his_personal_record_and_measure(published):
+    controller = check([scenario.P_CONTROLLER], "个人信用记录", USER, "个人信用审查", settings=published)[0]
+    assert codes(controller) == {"P09"} and controller["measures"][0]["applies_to"] == "actual_controller"
+    assert [(r["document_no"], r["role"]) for r in controller["records"]] == [(LIST_DOC, "实际控制人")]
+
+
 def test_good_credit_earns_incentives_and_a_red_black_conflict_suspends_them(published):
     results = by_id(check([scenario.C, scenario.R, scenario.RB, scenario.P_MINOR], "行政审批", USER, PURPOSE, settings=published))
     assert codes(results[scenario.C]) == {"I01", "I03"}  # 绿色通道, 简化程序

@@ -131,6 +131,8 @@ def test_a_repair_leaves_disclosure_and_punishment_everywhere_at_once(lifecycle)
     # The legal representative's personal measure and the related-party flag follow in the same run.
     assert "P08" in measures(before["joint_measures"], scenario.P1)
     assert "P08" not in measures(after["joint_measures"], scenario.P1)
+    assert "P09" in measures(before["joint_measures"], scenario.P_CONTROLLER)
+    assert "P09" not in measures(after["joint_measures"], scenario.P_CONTROLLER)
     assert scenario.A2 in set(before["related_party_risks"].subject_id)
     assert scenario.A2 not in set(after["related_party_risks"].subject_id)
     plan = rating(after["supervision_plan"])
@@ -142,7 +144,8 @@ def test_a_repair_leaves_disclosure_and_punishment_everywhere_at_once(lifecycle)
 
 def test_only_the_touched_subjects_and_their_ties_are_rebuilt(lifecycle):
     _, steps = lifecycle
-    assert steps["list_repair"]["rerated"] == {scenario.A, scenario.A2, scenario.P1}
+    # A, its legal representative and actual controller (personal measures), and A2 (tied to A by P1).
+    assert steps["list_repair"]["rerated"] == {scenario.A, scenario.A2, scenario.P1, scenario.P_CONTROLLER}
     untouched = [scenario.C, scenario.D, scenario.G, scenario.P_DEBTOR]
     for mart in ("credit_rating", "credit_archive", "joint_measures"):
         before, after = steps["full"][mart], steps["list_repair"][mart]

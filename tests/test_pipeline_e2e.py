@@ -109,7 +109,7 @@ def test_public_disclosure_publishes_only_what_may_be_published_and_masks_person
     assert (debtor.subject_id, debtor.subject_name) == (scenario.P_DEBTOR[:6] + "********" + scenario.P_DEBTOR[-4:], "赵**")
     assert set(disclosure.legal_rep_name.dropna()) == {"王**"}
     cells = [str(c) for c in disclosure.to_numpy().ravel() if c is not None and c == c]
-    people = {scenario.P1, scenario.P_MINOR, scenario.P_DEBTOR, "赵大海", "李小明", "王建国"}
+    people = {scenario.P1, scenario.P_MINOR, scenario.P_DEBTOR, scenario.P_CONTROLLER, "赵大海", "李小明", "王建国", "钱多多"}
     assert not any(c in people or re.search(r"\d{17}[\dX]", c) for c in cells)
 
 
