@@ -10,3 +10,9 @@
     where valid_from <= {{ as_of() }}
     qualify row_number() over (partition by {{ key_columns | join(', ') }} order by valid_from desc) = 1
 {%- endmacro %}
+
+{# A record counts for or against its subject on the as-of date (SPEC §4: active), optionally qualified by a table alias. #}
+{% macro counts_on_as_of(alias='') -%}
+    {%- set p = alias ~ '.' if alias else '' -%}
+    {{ p }}counts and {{ p }}counts_from <= {{ as_of() }} and {{ as_of() }} < {{ p }}effective_until
+{%- endmacro %}

@@ -10,7 +10,7 @@ reasons as (
         string_agg(feed || ' ' || document_no || '（' || record_kind || '）', '；' order by decision_date, document_no) as reasons,
         list(document_no order by decision_date, document_no) as reason_document_nos
     from {{ ref('int_record_states') }}
-    where counts and is_negative and counts_from <= {{ as_of() }} and {{ as_of() }} < effective_until
+    where is_negative and {{ counts_on_as_of() }}
     group by subject_id
 ),
 rated as (

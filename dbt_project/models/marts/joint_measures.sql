@@ -6,7 +6,7 @@
 with measures as ({{ rules_in_force('rule_joint_measures', ['measure_code']) }}),
 active_records as (
     select * from {{ ref('int_record_states') }}
-    where counts and counts_from <= {{ as_of() }} and {{ as_of() }} < effective_until
+    where {{ counts_on_as_of() }}
 ),
 by_record as (
     select

@@ -9,7 +9,7 @@ active as (
            s.is_negative and p.class_floor is not null as is_serious
     from {{ ref('int_record_states') }} s
     left join points p using (record_kind)
-    where s.counts and s.counts_from <= {{ as_of() }} and {{ as_of() }} < s.effective_until
+    where {{ counts_on_as_of('s') }}
 ),
 by_subject as (
     select
