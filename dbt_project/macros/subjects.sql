@@ -37,3 +37,13 @@
 {% macro latest_delivery(key_columns) -%}
     qualify {{ is_latest_delivery(key_columns) }}
 {%- endmacro %}
+
+{# The natural persons behind each organisation of `relation` (seeds 001, 002, 004): its legal representative
+   and its actual controller, one row per organisation, person and role. #}
+{% macro organisation_people(relation) -%}
+    select subject_id, legal_rep_id as person_id, legal_rep_name as person_name, '法定代表人' as person_role
+    from {{ relation }} where legal_rep_id is not null and subject_type <> '自然人'
+    union all
+    select subject_id, controller_id, controller_name, '实际控制人'
+    from {{ relation }} where controller_id is not null
+{%- endmacro %}

@@ -33,11 +33,8 @@ organisations as (
     left join supervisor s on s.subject_id = coalesce(g.subject_id, r.subject_id)
 ),
 related_persons as (
-    select legal_rep_id as subject_id, any_value(legal_rep_name) as subject_name
-    from organisations where legal_rep_id is not null and subject_type <> '自然人' group by 1
-    union all
-    select controller_id, any_value(controller_name)
-    from organisations where controller_id is not null group by 1
+    select person_id as subject_id, any_value(person_name) as subject_name
+    from ({{ organisation_people('organisations') }}) group by 1
 ),
 persons as (
     select subject_id, '自然人' as subject_type, any_value(subject_name) as subject_name

@@ -14,19 +14,13 @@ with own as (
 related as (
     select
         p.person_id as subject_id, '自然人' as subject_type, p.person_name as subject_name,
-        o.feed, o.document_no, o.record_kind, o.decision_date, o.severity, o.status, p.role, o.subject_id as via_subject_id,
+        o.feed, o.document_no, o.record_kind, o.decision_date, o.severity, o.status, p.person_role as role, o.subject_id as via_subject_id,
         o.leniency, o.is_negative, 0 as points, o.counts_from, o.effective_until, o.publish_until, o.repairable_from,
         o.repaired_on, o.repair_id, o.revoked_on, o.corrected_on, o.objection_id, false as is_publishable,
         o.authority_name, o.content, o.legal_basis,
         o.department_id, o.delivery_date, o.source_file, o.source_line, o.record_id
     from own o
-    join (
-        select subject_id, legal_rep_id as person_id, legal_rep_name as person_name, '法定代表人' as role
-        from {{ ref('int_subjects') }} where legal_rep_id is not null and subject_type <> '自然人'
-        union all
-        select subject_id, controller_id, controller_name, '实际控制人'
-        from {{ ref('int_subjects') }} where controller_id is not null
-    ) p on p.subject_id = o.subject_id
+    join ({{ organisation_people(ref('int_subjects')) }}) p on p.subject_id = o.subject_id
     where o.record_kind = 'list_严重失信主体名单'
 )
 select *, {{ as_of() }} as as_of_date from own

@@ -3,14 +3,7 @@
 with severe as (
     select subject_id from {{ ref('credit_rating') }} where credit_class = '严重失信'
 ),
-roles as (
-    -- The natural persons behind each organisation, with their role there.
-    select subject_id, legal_rep_id as person_id, '法定代表人' as person_role
-    from {{ ref('int_subjects') }} where legal_rep_id is not null and subject_type <> '自然人'
-    union all
-    select subject_id, controller_id, '实际控制人'
-    from {{ ref('int_subjects') }} where controller_id is not null and subject_type <> '自然人'
-),
+roles as ({{ organisation_people(ref('int_subjects')) }}),  -- controllers come only from the registry of market subjects
 ties as (
     -- Equi-joins on the person: the severe subjects' people first, which are few.
     select r.subject_id, sr.subject_id as related_subject_id, r.person_id, r.person_role, sr.person_role as related_person_role
