@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 from datetime import date
 from pathlib import Path
@@ -95,21 +96,33 @@ def cmd_bench_check(args: argparse.Namespace) -> int:
     return run_check_benchmark(Path(args.home).resolve(), args.subjects, args.matter)
 
 
+def lookup_command(command):
+    """A look-up (check, report) exits 2 when the query is refused and 1 when nothing is published yet."""
+
+    @functools.wraps(command)
+    def run(args: argparse.Namespace) -> int:
+        from credit_pipeline.usage.access import QueryRefused
+        from credit_pipeline.usage.published import NothingPublished
+
+        try:
+            return command(args)
+        except QueryRefused as refused:
+            print(f"refused: {refused}", file=sys.stderr)
+            return 2
+        except NothingPublished as error:
+            print(error, file=sys.stderr)
+            return 1
+
+    return run
+
+
+@lookup_command
 def cmd_check(args: argparse.Namespace) -> int:
     import json
 
-    from credit_pipeline.usage.access import QueryRefused
     from credit_pipeline.usage.matching import check
-    from credit_pipeline.usage.published import NothingPublished
 
-    try:
-        results = check(args.ids, args.matter, args.user, args.purpose)
-    except QueryRefused as refused:
-        print(f"refused: {refused}", file=sys.stderr)
-        return 2
-    except NothingPublished as error:
-        print(error, file=sys.stderr)
-        return 1
+    results = check(args.ids, args.matter, args.user, args.purpose)
     if args.json:
         print(json.dumps(results, ensure_ascii=False, indent=2, default=str))
         return 0
@@ -123,19 +136,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+@lookup_command
 def cmd_report(args: argparse.Namespace) -> int:
-    from credit_pipeline.usage.access import QueryRefused
-    from credit_pipeline.usage.published import NothingPublished
     from credit_pipeline.usage.report import credit_report, write_report
 
-    try:
-        html = credit_report(args.id, args.user, args.purpose, internal=args.internal)
-    except QueryRefused as refused:
-        print(f"refused: {refused}", file=sys.stderr)
-        return 2
-    except NothingPublished as error:
-        print(error, file=sys.stderr)
-        return 1
+    html = credit_report(args.id, args.user, args.purpose, internal=args.internal)
     out = Path(args.out) if args.out else load_settings().home / "reports" / f"{args.id}-{'internal' if args.internal else 'public'}.html"
     print(write_report(html, out))
     return 0
