@@ -54,23 +54,20 @@ def _republished_subjects(con: duckdb.DuckDBPyConnection, previous: dict | None)
     )
 
 
-def _same_columns(con: duckdb.DuckDBPyConnection, mart: str) -> bool:
-    def columns(catalog: str, schema: str) -> list:
-        return con.execute(
-            "select column_name, data_type from information_schema.columns "
-            "where table_catalog = ? and table_schema = ? and table_name = ? order by ordinal_position",
-            [catalog, schema, mart],
-        ).fetchall()
+def _columns(con: duckdb.DuckDBPyConnection, catalog: str, schema: str, mart: str) -> list[tuple[str, str]]:
+    return con.execute(
+        "select column_name, data_type from information_schema.columns "
+        "where table_catalog = ? and table_schema = ? and table_name = ? order by ordinal_position",
+        [catalog, schema, mart],
+    ).fetchall()
 
-    return columns("published", "main") == columns("warehouse", "marts")
+
+def _same_columns(con: duckdb.DuckDBPyConnection, mart: str) -> bool:
+    return _columns(con, "published", "main", mart) == _columns(con, "warehouse", "marts", mart)
 
 
 def _has_subject_id(con: duckdb.DuckDBPyConnection, mart: str) -> bool:
-    return bool(con.execute(
-        "select count(*) from information_schema.columns "
-        "where table_catalog = 'warehouse' and table_schema = 'marts' and table_name = ? and column_name = 'subject_id'",
-        [mart],
-    ).fetchone()[0])
+    return any(name == "subject_id" for name, _ in _columns(con, "warehouse", "marts", mart))
 
 
 def _apply_changes(con: duckdb.DuckDBPyConnection, subjects: str, per_subject: set[str]) -> set[str]:
