@@ -11,7 +11,6 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -21,9 +20,9 @@ def log_path(log_dir: Path, at: datetime) -> Path:
 
 
 def append_query(log_dir: Path, entry: dict) -> dict:
-    """Append one entry (with its time, and an id unless it has one) and return it as written."""
+    """Append one entry (stamped with the time) and return it as written."""
     now = datetime.now(timezone.utc)
-    entry = {"logged_at": now.isoformat(timespec="milliseconds"), "query_id": str(uuid.uuid4())} | entry
+    entry = {"logged_at": now.isoformat(timespec="milliseconds")} | entry
     line = (json.dumps(entry, ensure_ascii=False, default=str) + "\n").encode("utf-8")
     log_dir.mkdir(parents=True, exist_ok=True)
     fd = os.open(log_path(log_dir, now), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)

@@ -80,12 +80,11 @@ def report_data(release: Release, subject_id: str, internal: bool) -> dict:
                 [subject_id]),
             "related": profile["related_party_risks"],
         }
-    names = release.rows("select public_subject_id, public_subject_name from credit_rating where subject_id = ?", [subject_id])[0]
-    records = _public_records(release, subject_id, names["public_subject_id"])
+    records = _public_records(release, subject_id, profile["public_subject_id"])
     published = {r["document_no"] for r in records}
     reasons = [d for d in profile["reason_document_nos"] if d in published]
     return {
-        "subject": rating | {"id": names["public_subject_id"], "name": names["public_subject_name"]},
+        "subject": rating | {"id": profile["public_subject_id"], "name": profile["public_subject_name"]},
         "reasons": reasons, "unpublished_reasons": len(profile["reason_document_nos"]) - len(reasons),
         "records": records,
         "measures": [{k: m[k] for k in _PUBLIC_MEASURE_FIELDS} for m in profile["measures"]],
