@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -11,7 +10,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 import scenario  # noqa: E402
-from browser import browser  # noqa: E402
+from browser import open_headless  # noqa: E402
 from conftest import credit_environment  # noqa: E402
 from credit_pipeline.cli import run_pipeline  # noqa: E402
 from credit_pipeline.usage.report import credit_report, write_report  # noqa: E402
@@ -25,9 +24,8 @@ def main(out_dir: Path) -> None:
             page = write_report(credit_report(subject, "示例", "README 示例报告", settings=settings),
                                 out_dir / f"sample_credit_report_{name}.html")
             print(page)
-        subprocess.run([browser(), "--headless", "--no-sandbox", "--disable-gpu", f"--user-data-dir={tmp}/profile",
-                        "--window-size=1200,1400", f"--screenshot={(out_dir / 'sample_credit_report_company.png').resolve()}",
-                        (out_dir / "sample_credit_report_company.html").resolve().as_uri()], check=True, capture_output=True)
+        open_headless(out_dir / "sample_credit_report_company.html", Path(tmp) / "profile", "--window-size=1200,1400",
+                      f"--screenshot={(out_dir / 'sample_credit_report_company.png').resolve()}")
 
 
 if __name__ == "__main__":
