@@ -7,7 +7,7 @@ MANIFEST := dbt_project/target/manifest.json
 export CREDIT_HOME ?= $(CURDIR)/.credit_home
 export DAGSTER_HOME ?= $(CREDIT_HOME)/dagster
 
-.PHONY: setup browser run test ui bench generate clean
+.PHONY: setup browser run test test-fast ui bench generate clean
 
 setup: $(STAMP) $(MANIFEST)
 
@@ -32,7 +32,11 @@ ifeq ($(BROWSER),)
 endif
 
 test: setup browser
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q --durations=15
+
+# The inner loop: everything but the end-to-end runs through Dagster.
+test-fast: setup
+	$(BIN)/pytest -q -m "not e2e"
 
 ui: setup
 	$(BIN)/credit-pipeline prepare-instance

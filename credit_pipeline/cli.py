@@ -27,7 +27,7 @@ def cmd_prepare_instance(args: argparse.Namespace) -> int:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
-    from credit_pipeline.demo.generator import generate_drop
+    from credit_tools.demo.generator import generate_drop
 
     settings = load_settings()
     as_of = date.fromisoformat(args.as_of) if args.as_of else settings.as_of
@@ -79,19 +79,19 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from credit_pipeline.bench import run_benchmark
+    from credit_tools.bench import run_benchmark
 
     return run_benchmark(subjects=args.subjects, seed=args.seed, daily_records=args.daily_records)
 
 
 def cmd_bench_repair(args: argparse.Namespace) -> int:
-    from credit_pipeline.bench import run_repair_benchmark
+    from credit_tools.bench import run_repair_benchmark
 
     return run_repair_benchmark(Path(args.home).resolve(), date.fromisoformat(args.as_of), args.repairs)
 
 
 def cmd_bench_check(args: argparse.Namespace) -> int:
-    from credit_pipeline.bench import run_check_benchmark
+    from credit_tools.bench import run_check_benchmark
 
     return run_check_benchmark(Path(args.home).resolve(), args.subjects, args.matter)
 
@@ -101,8 +101,8 @@ def lookup_command(command):
 
     @functools.wraps(command)
     def run(args: argparse.Namespace) -> int:
-        from credit_pipeline.usage.access import QueryRefused
-        from credit_pipeline.usage.published import NothingPublished
+        from credit_use.access import QueryRefused
+        from credit_use.published import NothingPublished
 
         try:
             return command(args)
@@ -120,7 +120,7 @@ def lookup_command(command):
 def cmd_check(args: argparse.Namespace) -> int:
     import json
 
-    from credit_pipeline.usage.matching import check
+    from credit_use.matching import check
 
     results = check(args.ids, args.matter, args.user, args.purpose)
     if args.json:
@@ -138,7 +138,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 @lookup_command
 def cmd_report(args: argparse.Namespace) -> int:
-    from credit_pipeline.usage.report import credit_report, write_report
+    from credit_use.report import credit_report, write_report
 
     html = credit_report(args.id, args.user, args.purpose, internal=args.internal)
     out = Path(args.out) if args.out else load_settings().home / "reports" / f"{args.id}-{'internal' if args.internal else 'public'}.html"

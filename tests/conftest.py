@@ -1,34 +1,36 @@
-"""Every test runs against its own CREDIT_HOME and feed drop; nothing touches the developer's state."""
+"""Shared fixtures. The hand-made scenario is built once per session (its drop ingested, rated and published
+through Dagster); tests that change it work on a copy of that home."""
 
 from __future__ import annotations
 
-import sys
-from contextlib import contextmanager
-from datetime import date
+import shutil
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))  # tests/scenario.py
-
-
-@contextmanager
-def credit_environment(home: Path, as_of: date | None = None):
-    """CREDIT_HOME, the feed drop and the Dagster instance under `home`, evaluated as of `as_of`."""
-    from credit_pipeline.settings import load_settings
-
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("CREDIT_HOME", str(home))
-        mp.setenv("CREDIT_FEED_DIR", str(home / "feeds"))
-        mp.setenv("DAGSTER_HOME", str(home / "dagster"))
-        if as_of:
-            mp.setenv("CREDIT_AS_OF", as_of.isoformat())
-        else:
-            mp.delenv("CREDIT_AS_OF", raising=False)
-        yield load_settings()
+from tests import scenario
+from tests.environment import credit_environment
 
 
 @pytest.fixture
 def credit_env(tmp_path):
     with credit_environment(tmp_path / "home") as settings:
         yield settings
+
+
+@pytest.fixture(scope="session")
+def scenario_home(tmp_path_factory) -> Path:
+    """A CREDIT_HOME where the scenario drop has been run once, as of scenario.AS_OF. Do not change it: copy it."""
+    from credit_pipeline.cli import run_pipeline
+
+    home = tmp_path_factory.mktemp("scenario") / "home"
+    with credit_environment(home, scenario.AS_OF) as settings:
+        scenario.write_scenario(settings.feed_dir)
+        assert run_pipeline(), "the scenario run failed"
+    return home
+
+
+def copy_home(source: Path, target: Path) -> Path:
+    """A copy of a built CREDIT_HOME (the publish symlink is relative, so it follows the copy)."""
+    shutil.copytree(source, target, symlinks=True)
+    return target

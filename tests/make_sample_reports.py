@@ -1,5 +1,5 @@
 """Writes the README's sample credit reports from the test scenario (fictional subjects):
-`.venv/bin/python tests/make_sample_reports.py docs/`."""
+`.venv/bin/python -m tests.make_sample_reports docs/`."""
 
 from __future__ import annotations
 
@@ -7,13 +7,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-import scenario  # noqa: E402
-from browser import open_headless  # noqa: E402
-from conftest import credit_environment  # noqa: E402
-from credit_pipeline.cli import run_pipeline  # noqa: E402
-from credit_pipeline.usage.report import credit_report, write_report  # noqa: E402
+from credit_pipeline.cli import run_pipeline
+from credit_use.report import credit_report, write_report
+from tests import scenario
+from tests.browser import open_headless
+from tests.environment import credit_environment
 
 
 def main(out_dir: Path) -> None:

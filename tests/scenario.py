@@ -12,7 +12,7 @@ import pandas as pd
 from stdnum.cn import ric, uscc
 
 from credit_pipeline.catalogue import load_catalogue
-from credit_pipeline.demo.writers import write_delivery
+from credit_tools.demo.writers import write_delivery
 
 AS_OF = date(2026, 6, 30)
 

@@ -9,25 +9,27 @@ from html.parser import HTMLParser
 
 import pytest
 
-import scenario
-from browser import rendered_dom
-from conftest import credit_environment
+from tests import scenario
+from tests.browser import rendered_dom
+from tests.conftest import copy_home
+from tests.environment import credit_environment
 from credit_pipeline.cli import main, run_pipeline
-from credit_pipeline.demo.writers import write_delivery
-from credit_pipeline.usage.access import QueryRefused
-from credit_pipeline.usage.matching import check
-from credit_pipeline.usage.query_log import read_queries
-from credit_pipeline.usage.report import credit_report
+from credit_tools.demo.writers import write_delivery
+from credit_use.access import QueryRefused
+from credit_use.matching import check
+from credit_use.query_log import read_queries
+from credit_use.report import credit_report
+
+pytestmark = pytest.mark.e2e  # runs the pipeline through Dagster
 
 LIST_DOC = "澄信认〔2026〕1号"  # A's 严重失信主体名单 entry
 USER, PURPOSE = "财政局 张科员", "政府采购供应商资格审查 2026-017"
 
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory):
-    with credit_environment(tmp_path_factory.mktemp("use") / "home", scenario.AS_OF) as settings:
-        scenario.write_scenario(settings.feed_dir)
-        assert run_pipeline()
+def published(scenario_home, tmp_path_factory):
+    home = copy_home(scenario_home, tmp_path_factory.mktemp("use") / "home")
+    with credit_environment(home, scenario.AS_OF) as settings:
         settings.authorised_users_path.write_text(
             "user,scope,granted_by,valid_until\n"
             f"{USER},internal_report,信用办 2026-3号,\n"

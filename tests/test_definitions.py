@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import dagster as dg
 
-import scenario
+from tests import scenario
 from credit_pipeline.catalogue import load_catalogue
-from credit_pipeline.demo.writers import write_delivery
+from credit_tools.demo.writers import write_delivery
 from credit_pipeline.publish import MARTS
 
 

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from stdnum.cn import ric, uscc
 
-import scenario
+from tests import scenario
 from credit_pipeline.catalogue import PLACEHOLDER_USCC, load_catalogue
 from credit_pipeline.ingest.rules import RULE_ORDER
 from credit_pipeline.ingest.validate import validate_delivery

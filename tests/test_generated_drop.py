@@ -12,8 +12,10 @@ import pandas as pd
 import pytest
 
 from credit_pipeline.cli import run_pipeline
-from credit_pipeline.demo.generator import generate_drop
-from conftest import credit_environment
+from credit_tools.demo.generator import generate_drop
+from tests.environment import credit_environment
+
+pytestmark = pytest.mark.e2e  # runs the pipeline through Dagster
 
 AS_OF = date(2026, 11, 20)
 

@@ -19,9 +19,9 @@ import pytest
 from stdnum.cn import ric, uscc
 
 from credit_pipeline.catalogue import PLACEHOLDER_USCC, load_catalogue
-from credit_pipeline.demo import reference as ref
-from credit_pipeline.demo.generator import SUMMARY_FILE, generate_drop
-from credit_pipeline.demo.writers import write_delivery
+from credit_tools.demo import reference as ref
+from credit_tools.demo.generator import SUMMARY_FILE, generate_drop
+from credit_tools.demo.writers import write_delivery
 
 AS_OF = date(2025, 6, 30)
 SUBJECTS = 300

@@ -8,9 +8,9 @@ from datetime import date
 import duckdb
 import pytest
 
-import scenario
+from tests import scenario
 from credit_pipeline.catalogue import load_catalogue
-from credit_pipeline.demo.writers import write_delivery
+from credit_tools.demo.writers import write_delivery
 from credit_pipeline.ingest.drop import Delivery, MisnamedFile, parse_file_name
 from credit_pipeline.ingest.load import ingest_feed
 from credit_pipeline.ingest.reader import UnreadableDelivery, read_delivery

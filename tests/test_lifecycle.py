@@ -9,11 +9,13 @@ import duckdb
 import pandas as pd
 import pytest
 
-import scenario
-from conftest import credit_environment
+from tests import scenario
+from tests.environment import credit_environment
 from credit_pipeline.cli import run_pipeline
-from credit_pipeline.demo.writers import write_delivery
+from credit_tools.demo.writers import write_delivery
 from credit_pipeline.publish import MARTS, read_manifest
+
+pytestmark = pytest.mark.e2e  # runs the pipeline through Dagster
 
 K = scenario.make_uscc("91320281MA1KKKKKX")  # a 一般 penalty of 2025-09-01, objected to across National Day 2025
 LIST_DOC = "澄信认〔2026〕1号"  # A's 严重失信主体名单 entry

@@ -10,10 +10,13 @@ import duckdb
 import pandas as pd
 import pytest
 
-import scenario
+from tests import scenario
 from credit_pipeline.cli import run_pipeline
 from credit_pipeline.publish import MARTS
-from conftest import credit_environment
+from tests.conftest import copy_home
+from tests.environment import credit_environment
+
+pytestmark = pytest.mark.e2e  # runs the pipeline through Dagster
 
 
 def read_marts(publish_dir: Path) -> dict[str, pd.DataFrame]:
@@ -21,14 +24,13 @@ def read_marts(publish_dir: Path) -> dict[str, pd.DataFrame]:
 
 
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory):
-    with credit_environment(tmp_path_factory.mktemp("scenario") / "home", scenario.AS_OF) as settings:
-        scenario.write_scenario(settings.feed_dir)
-        first_ok = run_pipeline()
+def runs(scenario_home, tmp_path_factory):
+    home = copy_home(scenario_home, tmp_path_factory.mktemp("e2e") / "home")
+    with credit_environment(home, scenario.AS_OF) as settings:
         first_release = settings.publish_dir.resolve()
         first = read_marts(settings.publish_dir)
         second_ok = run_pipeline()
-        yield {"settings": settings, "ok": (first_ok, second_ok), "first": first, "first_release": first_release,
+        yield {"settings": settings, "ok": (True, second_ok), "first": first, "first_release": first_release,
                "marts": read_marts(settings.publish_dir)}
 
 

@@ -8,10 +8,12 @@ import json
 import pandas as pd
 import pytest
 
-import scenario
-from conftest import credit_environment
+from tests import scenario
+from tests.environment import credit_environment
 from credit_pipeline.cli import main
-from credit_pipeline.demo.writers import write_delivery
+from credit_tools.demo.writers import write_delivery
+
+pytestmark = pytest.mark.e2e  # runs the pipeline through Dagster
 
 
 def penalties(n: int, bad: int = 0) -> pd.DataFrame:

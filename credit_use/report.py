@@ -15,12 +15,12 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from credit_pipeline.settings import Settings, load_settings
-from credit_pipeline.usage.access import QueryRefused, logged_lookup, require_authorisation
-from credit_pipeline.usage.matching import RECORD_COLUMNS, subject_profile
-from credit_pipeline.usage.published import Release
+from credit_use.access import QueryRefused, logged_lookup, require_authorisation
+from credit_use.matching import RECORD_COLUMNS, subject_profile
+from credit_use.published import Release
 
 INTERNAL_REPORT = "internal_report"  # the scope a user needs in authorised_users.csv for the unmasked version
-_templates = Environment(loader=PackageLoader("credit_pipeline.usage", "templates"),
+_templates = Environment(loader=PackageLoader("credit_use", "templates"),
                          autoescape=select_autoescape(["html", "j2"]), undefined=StrictUndefined)
 
 

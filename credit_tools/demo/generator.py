@@ -31,8 +31,8 @@ from stdnum.cn import uscc as stdnum_uscc
 from stdnum.iso7064 import mod_11_10
 
 from credit_pipeline.catalogue import PLACEHOLDER_USCC, Feed, load_catalogue
-from credit_pipeline.demo import reference as ref
-from credit_pipeline.demo.writers import DATE_FORMATS, date_items, format_dates, render_delivery
+from credit_tools.demo import reference as ref
+from credit_tools.demo.writers import DATE_FORMATS, date_items, format_dates, render_delivery
 
 SUMMARY_FILE = "_generator_summary.json"
 

@@ -103,7 +103,7 @@ def _dbt_build(home: Path, as_of: date) -> None:
 
 def _add_daily_delivery(feed_dir: Path, records: int, seed: int, as_of: date) -> int:
     """A day's deliveries: a fresh generated drop of about `records` records, dropped in under new names."""
-    from credit_pipeline.demo.generator import generate_drop
+    from credit_tools.demo.generator import generate_drop
 
     with tempfile.TemporaryDirectory() as tmp:
         summary = generate_drop(Path(tmp), subjects=max(records // 10, 100), seed=seed + 1, as_of=as_of)
@@ -130,7 +130,7 @@ def _build(home: Path, feed_dir: Path, as_of: date, prefix: str, total_label: st
 
 
 def run_benchmark(subjects: int, seed: int, daily_records: int) -> int:
-    from credit_pipeline.demo.generator import generate_drop
+    from credit_tools.demo.generator import generate_drop
 
     home = Path(os.environ.get("CREDIT_BENCH_HOME") or tempfile.mkdtemp(prefix="credit-bench-"))
     shutil.rmtree(home, ignore_errors=True)
@@ -174,7 +174,7 @@ def _repairable_penalties(publish_dir: Path, count: int) -> list[tuple]:
 def _drop_repair(feed_dir: Path, subject_id: str, document_no: str, department_id: str, on: date, n: int) -> Path:
     import pandas as pd
 
-    from credit_pipeline.demo.writers import write_delivery
+    from credit_tools.demo.writers import write_delivery
 
     # A new 修复编号 each time: reusing one would make this the latest state of an earlier case.
     row = {"修复编号": f"BENCH-XF-{time.time_ns()}", "统一社会信用代码": subject_id, "涉及信息类别": "xzcf", "涉及文书号": document_no,
@@ -261,8 +261,8 @@ def run_check_benchmark(home: Path, count: int, matter: str) -> int:
     one call per subject (opening the release, answering, logging), then one call for many subjects."""
     os.environ.update(CREDIT_HOME=str(home))
     from credit_pipeline.settings import load_settings
-    from credit_pipeline.usage.matching import check
-    from credit_pipeline.usage.report import credit_report
+    from credit_use.matching import check
+    from credit_use.report import credit_report
 
     settings = load_settings()
     from credit_pipeline.publish import read_manifest

@@ -15,8 +15,8 @@ from datetime import date
 from typing import Iterator, Sequence
 
 from credit_pipeline.settings import Settings
-from credit_pipeline.usage.published import NothingPublished, Release, open_release
-from credit_pipeline.usage.query_log import append_query
+from credit_use.published import NothingPublished, Release, open_release
+from credit_use.query_log import append_query
 
 
 class QueryRefused(ValueError):

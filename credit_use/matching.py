@@ -7,8 +7,8 @@ from __future__ import annotations
 from typing import Sequence
 
 from credit_pipeline.settings import Settings, load_settings
-from credit_pipeline.usage.access import QueryRefused, logged_lookup
-from credit_pipeline.usage.published import Release
+from credit_use.access import QueryRefused, logged_lookup
+from credit_use.published import Release
 
 RATING_COLUMNS = "subject_id, subject_type, subject_name, public_subject_id, public_subject_name, credit_class, score, as_of_date, class_since, reasons, reason_document_nos, red_black_conflict"
 RECORD_COLUMNS = "feed, document_no, record_kind, decision_date, severity, status, role, via_subject_id, authority_name, legal_basis, content"

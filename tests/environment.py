@@ -1,0 +1,25 @@
+"""A CREDIT_HOME, feed drop and Dagster instance of a test's own: nothing touches the developer's state."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+
+@contextmanager
+def credit_environment(home: Path, as_of: date | None = None):
+    """CREDIT_HOME, the feed drop and the Dagster instance under `home`, evaluated as of `as_of`."""
+    from credit_pipeline.settings import load_settings
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CREDIT_HOME", str(home))
+        mp.setenv("CREDIT_FEED_DIR", str(home / "feeds"))
+        mp.setenv("DAGSTER_HOME", str(home / "dagster"))
+        if as_of:
+            mp.setenv("CREDIT_AS_OF", as_of.isoformat())
+        else:
+            mp.delenv("CREDIT_AS_OF", raising=False)
+        yield load_settings()
