@@ -38,9 +38,10 @@ test: setup browser
 test-fast: setup
 	$(BIN)/pytest -q -m "not e2e"
 
+# The Dagster UI and daemon on the same instance as `make run` (dg dev reads [tool.dg] in pyproject.toml).
 ui: setup
 	$(BIN)/credit-pipeline prepare-instance
-	$(BIN)/dagster dev -w workspace.yaml
+	VIRTUAL_ENV=$(CURDIR)/$(VENV) PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/dg dev
 
 bench: setup
 	$(BIN)/credit-pipeline bench --subjects $${SUBJECTS:-100000}

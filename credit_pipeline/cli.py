@@ -9,7 +9,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from credit_pipeline.settings import load_settings
+from credit_pipeline.settings import Settings, SettingError, load_settings
 
 
 def cmd_prepare(args: argparse.Namespace) -> int:
@@ -41,19 +41,24 @@ def drop_is_empty(settings) -> bool:
     return not settings.feed_dir.exists() or not any(p.is_file() for p in settings.feed_dir.rglob("*.*") if p.parent != settings.feed_dir)
 
 
-def run_pipeline() -> bool:
-    """Materialise the whole graph once, as the daily schedule does. True when everything succeeded and was published."""
+def run_pipeline(settings: Settings | None = None, job: str = "credit_daily") -> bool:
+    """Materialise the whole graph once, as the daily schedule does, as of settings.as_of (default: CREDIT_AS_OF
+    or today in Asia/Shanghai). True when everything succeeded and was published."""
     from dagster import DagsterInstance
 
     from credit_pipeline.definitions import defs
     from credit_pipeline.instance import prepare_instance
+    from credit_pipeline.resources import AS_OF_TAG
 
+    settings = settings or load_settings()
     prepare_instance()
+    resources = {"credit": {"config": {"home": str(settings.home), "feed_dir": str(settings.feed_dir)}}}
     with DagsterInstance.get() as instance:
-        result = defs.resolve_job_def("credit_daily").execute_in_process(
+        result = defs().resolve_job_def(job).execute_in_process(
             instance=instance,
             raise_on_error=False,
-            run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+            tags={AS_OF_TAG: settings.as_of.isoformat()},
+            run_config={"resources": resources, "loggers": {"console": {"config": {"log_level": "INFO"}}}},
         )
     published = any(
         e.event_type_value == "ASSET_MATERIALIZATION" and e.asset_key and e.asset_key.path == ["publish", "published_marts"]
@@ -196,7 +201,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except SettingError as error:
+        print(f"credit-pipeline: {error}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -18,6 +18,9 @@ from pathlib import Path
 
 import duckdb
 
+# Run tag choosing how the models are built: "full" (every subject, the daily job) or "scoped"
+# (only the subjects new deliveries touch, merged into the warehouse; the sensors' job).
+RATING_MODE_TAG = "credit/rating"
 PER_SUBJECT_TAG = "per_subject"
 SCOPED_PREFIX = "scoped_"
 CORE_SUBJECTS = f"select subject_id from {SCOPED_PREFIX}scope.rating_scope where is_core"

@@ -1,11 +1,17 @@
-"""Where things live: every path and the evaluation date come from the environment (SPEC §6)."""
+"""Where things live and the date everything is evaluated as of (SPEC §6), read from the environment once.
+
+`load_settings` is what the command line and credit use read; inside a Dagster run the `CreditResource`
+(credit_pipeline/resources.py) builds the same Settings with the run's own as-of date.
+"""
 
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
@@ -13,6 +19,36 @@ DBT_MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"  # written by `credi
 CATALOGUE_DIR = DBT_PROJECT_DIR / "seeds" / "catalogue"
 RULES_DIR = DBT_PROJECT_DIR / "seeds" / "rules"
 EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
+
+# The platform's day is China's: a run at 06:00 in Jiangsu is on that day whatever the host's clock says.
+PLATFORM_TIMEZONE = ZoneInfo("Asia/Shanghai")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+class SettingError(ValueError):
+    """An environment variable the pipeline cannot work with. The command line prints it as one line and
+    exits with code 2, before anything is read or published."""
+
+
+def parse_as_of(text: str, source: str = "CREDIT_AS_OF") -> date:
+    value = text.strip()
+    try:
+        if _ISO_DATE.fullmatch(value):
+            return date.fromisoformat(value)
+    except ValueError:
+        pass
+    raise SettingError(f"{source} must be a date in the form YYYY-MM-DD (e.g. 2026-11-30), not {text!r}")
+
+
+def platform_today(at: datetime | None = None) -> date:
+    """The date in Asia/Shanghai at `at` (an aware datetime; default now)."""
+    return (at or datetime.now(PLATFORM_TIMEZONE)).astimezone(PLATFORM_TIMEZONE).date()
+
+
+def as_of_from_environment() -> date | None:
+    """CREDIT_AS_OF when set (a backfill, a test); None means: the run's own day."""
+    text = os.environ.get("CREDIT_AS_OF", "")
+    return parse_as_of(text) if text.strip() else None
 
 
 @dataclass(frozen=True)
@@ -35,6 +71,10 @@ class Settings:
         return self.home / "releases"
 
     @property
+    def gx_docs_dir(self) -> Path:
+        return self.home / "gx_docs"
+
+    @property
     def query_log_dir(self) -> Path:
         """Every look-up of a subject's credit (check, report); appended, never rewritten by the pipeline."""
         return self.home / "query_log"
@@ -49,9 +89,17 @@ class Settings:
         return Path(os.environ.get("DAGSTER_HOME") or self.home / "dagster")
 
 
-def load_settings() -> Settings:
-    home = Path(os.environ.get("CREDIT_HOME") or PROJECT_ROOT / ".credit_home").resolve()
-    feed_dir = Path(os.environ.get("CREDIT_FEED_DIR") or home / "feeds").resolve()
-    as_of_text = os.environ.get("CREDIT_AS_OF")
-    as_of = date.fromisoformat(as_of_text) if as_of_text else date.today()
-    return Settings(home=home, feed_dir=feed_dir, as_of=as_of)
+def default_home() -> Path:
+    return Path(os.environ.get("CREDIT_HOME") or PROJECT_ROOT / ".credit_home").resolve()
+
+
+def default_feed_dir(home: Path) -> Path:
+    return Path(os.environ.get("CREDIT_FEED_DIR") or home / "feeds").resolve()
+
+
+def load_settings(as_of: date | None = None, home: Path | None = None, feed_dir: Path | None = None) -> Settings:
+    """Settings from the environment; `as_of` (else CREDIT_AS_OF, else today in Asia/Shanghai) and the paths
+    may be given instead. Raises SettingError for a CREDIT_AS_OF that is not a date."""
+    home = Path(home).resolve() if home else default_home()
+    feed_dir = Path(feed_dir).resolve() if feed_dir else default_feed_dir(home)
+    return Settings(home=home, feed_dir=feed_dir, as_of=as_of or as_of_from_environment() or platform_today())

@@ -70,7 +70,7 @@ class _TimedSuite:
         self.rows = 0
 
     def wrap(self, feed):
-        from credit_pipeline.assets.ingestion import SuiteTally
+        from credit_pipeline.quality.tally import SuiteTally
 
         tally = SuiteTally(feed)
 
@@ -208,10 +208,11 @@ def run_repair_benchmark(home: Path, as_of: date, repairs: int) -> int:
     os.environ.pop("DAGSTER_HOME", None)
     import dagster as dg
 
-    from credit_pipeline.automation import lifecycle_sensor
+    from credit_pipeline.defs.ingestion.sensors import lifecycle_sensor
     from credit_pipeline.definitions import defs
     from credit_pipeline.instance import prepare_instance
     from credit_pipeline.publish import read_manifest
+    from credit_pipeline.resources import CreditResource
 
     prepare_instance()
     publish_dir = home / "publish"
@@ -219,16 +220,16 @@ def run_repair_benchmark(home: Path, as_of: date, repairs: int) -> int:
     subprocess.run([sys.executable, "-c", "import credit_pipeline.definitions"], check=True)
     print(f"  code location load (a launched run pays it) {time.perf_counter() - started:5.1f} s")
     with dg.DagsterInstance.get() as instance:
-        with dg.build_sensor_context(instance=instance) as context:
+        with dg.build_sensor_context(instance=instance, resources={"credit": CreditResource()}) as context:
             cursor = lifecycle_sensor(context).cursor
         for n, (subject_id, document_no, department_id, before) in enumerate(_repairable_penalties(publish_dir, repairs), 1):
             _drop_repair(home / "feeds", subject_id, document_no, department_id, as_of, n)
             landed = time.perf_counter()
-            with dg.build_sensor_context(instance=instance, cursor=cursor) as context:
+            with dg.build_sensor_context(instance=instance, cursor=cursor, resources={"credit": CreditResource()}) as context:
                 result = lifecycle_sensor(context)
             cursor, (request,) = result.cursor, result.run_requests
             sensed = time.perf_counter()
-            run = defs.resolve_job_def(request.job_name).execute_in_process(instance=instance, tags=request.tags, raise_on_error=True)
+            run = defs().resolve_job_def(request.job_name).execute_in_process(instance=instance, tags=request.tags, raise_on_error=True)
             done = time.perf_counter()
             steps = {s.step_key: s.end_time - s.start_time for s in instance.get_run_step_stats(run.run_id)}
             status, disclosed, after = _published_state(publish_dir, subject_id, document_no)

@@ -23,3 +23,10 @@ def credit_environment(home: Path, as_of: date | None = None):
         else:
             mp.delenv("CREDIT_AS_OF", raising=False)
         yield load_settings()
+
+
+def credit_resources(settings) -> dict:
+    """The resources a sensor or run of the code location needs, pointed at a test's own home."""
+    from credit_pipeline.resources import CreditResource
+
+    return {"credit": CreditResource(home=str(settings.home), feed_dir=str(settings.feed_dir))}

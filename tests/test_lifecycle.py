@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from tests import scenario
-from tests.environment import credit_environment
+from tests.environment import credit_environment, credit_resources
 from credit_pipeline.cli import run_pipeline
 from credit_tools.demo.writers import write_delivery
 from credit_pipeline.publish import MARTS, read_manifest
@@ -41,14 +41,14 @@ class Drop:
     """Lands files in the drop and lets the lifecycle sensor request runs, as the daemon would."""
 
     def __init__(self, settings, instance):
-        from credit_pipeline.automation import lifecycle_sensor
+        from credit_pipeline.defs.ingestion.sensors import lifecycle_sensor
 
         self.settings, self.instance, self.sensor = settings, instance, lifecycle_sensor
         self.cursor = self.evaluate(None).cursor
         self.run_ids: list[str] = []
 
     def evaluate(self, cursor):
-        with dg.build_sensor_context(instance=self.instance, cursor=cursor) as context:
+        with dg.build_sensor_context(instance=self.instance, cursor=cursor, resources=credit_resources(self.settings)) as context:
             return self.sensor(context)
 
     def land(self, feed: str, rows: list[dict], name: str) -> dg.SensorResult:
@@ -59,7 +59,7 @@ class Drop:
         for request in result.run_requests:
             from credit_pipeline.definitions import defs
 
-            run = defs.resolve_job_def(request.job_name).execute_in_process(instance=self.instance, tags=request.tags)
+            run = defs().resolve_job_def(request.job_name).execute_in_process(instance=self.instance, tags=request.tags)
             assert run.success
             self.run_ids.append(run.run_id)
         return result
@@ -241,10 +241,10 @@ def test_the_scoped_runs_publish_what_a_full_rebuild_publishes(lifecycle, tmp_pa
 
 
 def test_the_lifecycle_sensor_restarted_mid_way_neither_loses_nor_repeats(credit_env):
-    from credit_pipeline.automation import lifecycle_sensor
+    from credit_pipeline.defs.ingestion.sensors import lifecycle_sensor
 
     def evaluate(cursor):
-        with dg.build_sensor_context(cursor=cursor) as context:
+        with dg.build_sensor_context(cursor=cursor, resources=credit_resources(credit_env)) as context:
             return lifecycle_sensor(context)
 
     cursor = None  # an empty drop

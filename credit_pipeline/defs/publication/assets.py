@@ -1,11 +1,10 @@
 """Publication of the marts to $CREDIT_HOME/publish (Parquet + published.duckdb), swapped atomically."""
 
-
 import dagster as dg
 
 from credit_pipeline.publish import MARTS, publish
+from credit_pipeline.resources import CreditResource
 from credit_pipeline.summary import department_table
-from credit_pipeline.settings import load_settings
 
 
 @dg.asset(
@@ -16,8 +15,8 @@ from credit_pipeline.settings import load_settings
     description="The read-only set BI and the disclosure site open: one Parquet file per mart and published.duckdb, "
     "under $CREDIT_HOME/publish (a symlink switched atomically to the newest release).",
 )
-def published_marts(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-    settings = load_settings()
+def published_marts(context: dg.AssetExecutionContext, credit: CreditResource) -> dg.MaterializeResult:
+    settings = credit.settings
     manifest = publish(settings.warehouse_path, settings.home, context.run.run_id, settings.as_of.isoformat())
     context.log.info(f"published {manifest['rows']} to {settings.publish_dir}")
     return dg.MaterializeResult(

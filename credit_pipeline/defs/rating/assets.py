@@ -1,21 +1,18 @@
 """The dbt models (staging → intermediate → marts) as Dagster assets; dbt tests are asset checks."""
 
-
 import json
-from pathlib import Path
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
 from credit_pipeline.dbt import dbt_project
-from credit_pipeline.rerating import merge_scope, record_full_rating, scope_refusal
-from credit_pipeline.settings import load_settings
+from credit_pipeline.rerating import RATING_MODE_TAG, merge_scope, record_full_rating, scope_refusal
+from credit_pipeline.resources import CreditResource
 
-# Run tag choosing how the models are built: "full" (every subject, the daily job) or "scoped"
-# (only the subjects new deliveries touch, merged into the warehouse; the sensors' job).
-RATING_MODE_TAG = "credit/rating"
+# The scoped target keeps its own partial parse, so same-day scoped runs skip most of dbt's parsing.
 SCOPED_TARGET_PATH = Path("target") / "scoped"
 
 
@@ -29,14 +26,19 @@ class CreditDbtTranslator(DagsterDbtTranslator):
         return fqn[1] if len(fqn) > 2 else "dbt"
 
 
-@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, dagster_dbt_translator=CreditDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_source_tests_as_checks=True)), name="credit_dbt_models")
-def credit_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-    """`dbt build` as of CREDIT_AS_OF: seeds, models and their tests; a failing test stops what depends on it.
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    dagster_dbt_translator=CreditDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_source_tests_as_checks=True)),
+    name="credit_dbt_models",
+)
+def credit_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, credit: CreditResource):
+    """`dbt build` as of the run's date: seeds, models and their tests; a failing test stops what depends on it.
 
     Scoped runs build the same models for the subjects in rating_scope only (dbt target `scoped`) and
     merge them into the warehouse once every test has passed.
     """
-    settings = load_settings()
+    settings = credit.settings
     dbt_vars = ["--vars", json.dumps({"as_of_date": settings.as_of.isoformat()})]
     scoped = context.run.tags.get(RATING_MODE_TAG) == "scoped"
     refusal = scope_refusal(settings.warehouse_path, dbt_project.manifest_path) if scoped else None
@@ -45,8 +47,7 @@ def credit_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
         scoped = False
     context.log.info(f"evaluating as of {settings.as_of}, {'scoped to changed subjects' if scoped else 'every subject'}")
     if scoped:
-        # Seeds are the daily build's; unit tests test the SQL, which the daily build already did. A target
-        # folder of its own keeps the scoped target's partial parse, so same-day runs skip most parsing.
+        # Seeds are the daily build's; unit tests test the SQL, which the daily build already did.
         args = ["--target", "scoped", "--exclude", "resource_type:seed resource_type:unit_test"]
         invocation = dbt.cli(["build", *args, *dbt_vars], context=context, target_path=SCOPED_TARGET_PATH)
     else:

@@ -1,45 +1,21 @@
-"""The daily schedule (every subject, as of the day) and the sensors that re-rate what new deliveries touch."""
-
+"""Sensors on the feed drop: new deliveries re-rate the subjects they touch and republish them."""
 
 import hashlib
 import json
 from collections.abc import Iterable
+from pathlib import Path
 
 import dagster as dg
 
-from credit_pipeline.assets.transform import RATING_MODE_TAG
 from credit_pipeline.catalogue import load_catalogue
+from credit_pipeline.defs.jobs import changes_job, daily_job
 from credit_pipeline.ingest.drop import list_feed_files
 from credit_pipeline.publish import read_manifest
-from credit_pipeline.settings import load_settings
-
-daily_job = dg.define_asset_job(
-    "credit_daily",
-    selection=dg.AssetSelection.all(),
-    description="Everything once, as of CREDIT_AS_OF (default today): ingest new deliveries, dbt build, publish.",
-)
-
-daily_schedule = dg.ScheduleDefinition(
-    name="credit_daily_schedule",
-    job=daily_job,
-    cron_schedule="0 6 * * *",
-    execution_timezone="Asia/Shanghai",
-    default_status=dg.DefaultScheduleStatus.RUNNING,
-)
+from credit_pipeline.resources import CreditResource, as_of_tags
 
 
-changes_job = dg.define_asset_job(
-    "credit_changes",
-    selection=dg.AssetSelection.all(),
-    tags={RATING_MODE_TAG: "scoped"},
-    description="What the sensors launch: ingest the new deliveries, re-rate only the subjects they touch (and their "
-    "ties) and republish just those subjects' rows. The daily job brings every subject to the new day.",
-)
-
-
-def drop_state(feeds: Iterable[str]) -> dict[str, str]:
+def drop_state(feed_dir: Path, feeds: Iterable[str]) -> dict[str, str]:
     """Every file in the given feed folders as `feed/name` -> `size:mtime_ns`, as ingestion lists them (stat only)."""
-    feed_dir = load_settings().feed_dir
     return {
         f"{feed}/{name}": f"{size}:{mtime_ns}"
         for feed in feeds
@@ -58,17 +34,18 @@ def drop_sensor(name: str, feeds: tuple[str, ...], interval: int, description: s
 
     @dg.sensor(name=name, jobs=[daily_job, changes_job], minimum_interval_seconds=interval,
                default_status=dg.DefaultSensorStatus.RUNNING, description=description)
-    def _sensor(context: dg.SensorEvaluationContext):
+    def _sensor(context: dg.SensorEvaluationContext, credit: CreditResource):
+        settings = credit.settings
         previous = json.loads(context.cursor) if context.cursor else {}
-        current = drop_state(feeds)
+        current = drop_state(settings.feed_dir, feeds)
         arrived = new_files(previous, current)
         if not arrived:
             return dg.SkipReason(f"no new delivery among {len(current)} files")
         run_key = hashlib.sha256("\n".join(f"{p}={current[p]}" for p in arrived).encode()).hexdigest()[:32]
-        job = changes_job if read_manifest(load_settings().publish_dir) else daily_job
+        job = changes_job if read_manifest(settings.publish_dir) else daily_job
+        tags = {"credit/new_files": str(len(arrived)), "credit/first_file": arrived[0], **as_of_tags()}
         return dg.SensorResult(
-            run_requests=[dg.RunRequest(run_key=run_key, job_name=job.name,
-                                        tags={"credit/new_files": str(len(arrived)), "credit/first_file": arrived[0]})],
+            run_requests=[dg.RunRequest(run_key=run_key, job_name=job.name, tags=tags)],
             cursor=json.dumps(current, separators=(",", ":")),
         )
 

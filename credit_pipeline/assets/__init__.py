@@ -1,1 +1,0 @@
-"""Dagster assets: ingestion of the feed drop, the dbt models, and publication of the marts."""

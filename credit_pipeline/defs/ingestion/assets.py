@@ -1,0 +1,87 @@
+"""Ingestion of the feed drop: one asset per feed folder (raw/<feed>), plus the delivery ledger.
+
+A delivery is ingested once, by content: re-dropping a file or repeating a run changes nothing.
+"""
+
+import dagster as dg
+
+from credit_pipeline.catalogue import load_catalogue
+from credit_pipeline.defs.ingestion.checks import catalogue_gate, check_specs, feed_key, rows_reconcile
+from credit_pipeline.ingest.load import FeedIngestReport, ingest_feed
+from credit_pipeline.markdown import markdown_table
+from credit_pipeline.quality.tally import SuiteTally
+from credit_pipeline.resources import CreditResource
+
+FEEDS = load_catalogue()
+LEDGER_KEY = dg.AssetKey(["raw", "deliveries"])
+SET_ASIDE_KEY = dg.AssetKey(["raw", "set_aside"])
+
+
+def _feed_specs() -> list[dg.AssetSpec]:
+    specs = [
+        dg.AssetSpec(
+            feed_key(f.feed),
+            description=f"{f.name_cn} (`{f.feed}/`): accepted rows of every delivery, typed, with file, line and delivery date.",
+            group_name="ingestion",
+            kinds={"python", "duckdb"},
+            metadata={"feed_folder": f.feed, "catalogue_items": len(f.items)},
+            skippable=True,
+        )
+        for f in FEEDS.values()
+    ]
+    specs.append(dg.AssetSpec(LEDGER_KEY, description="Delivery ledger: one row per delivery with rows in, accepted and set aside.",
+                              group_name="ingestion", kinds={"duckdb"}, skippable=True))
+    specs.append(dg.AssetSpec(SET_ASIDE_KEY, description="Rows set aside, each with file, line and the rule it broke.",
+                              group_name="ingestion", kinds={"duckdb"}, skippable=True))
+    return specs
+
+
+def _metadata(report: FeedIngestReport) -> dict:
+    deliveries = [
+        {"file": d.file_path, "status": d.status, "rows_in": d.rows_in, "accepted": d.rows_accepted,
+         "set_aside": d.rows_set_aside, "by_rule": ", ".join(f"{k}: {v}" for k, v in d.set_aside_by_rule.items())}
+        for d in report.ingested
+    ]
+    errors = [e for d in report.ingested for e in d.errors][:20]
+    return {
+        "new_deliveries": len(report.ingested),
+        "rows_in": report.rows_in,
+        "rows_accepted": report.rows_accepted,
+        "rows_set_aside": report.rows_set_aside,
+        "duplicate_files": dg.MetadataValue.json(report.duplicates),
+        "misnamed_files": dg.MetadataValue.json(report.misnamed),
+        "unchanged_files": report.unchanged_files,
+        "deliveries": dg.MetadataValue.md(markdown_table(deliveries)) if deliveries else "no new delivery",
+        "sample_errors": dg.MetadataValue.md("\n".join(f"- `{e}`" for e in errors)) if errors else "none",
+    }
+
+
+@dg.multi_asset(specs=_feed_specs(), check_specs=check_specs(list(FEEDS.values())), can_subset=True, name="ingest_feed_drop")
+def ingest_feed_drop(context: dg.AssetExecutionContext, credit: CreditResource):
+    """Scan the feed drop and ingest every delivery not seen before, feed by feed."""
+    settings = credit.settings
+    selected = context.selected_asset_keys
+    feeds = [f for f in FEEDS.values() if feed_key(f.feed) in selected] or list(FEEDS.values())
+    tallies = {feed.feed: SuiteTally(feed) for feed in feeds}
+    reports = {feed.feed: ingest_feed(settings.warehouse_path, settings.feed_dir, feed, tallies[feed.feed]) for feed in feeds}
+    docs = None
+    if any(t.rows for t in tallies.values()):
+        from credit_pipeline.quality.suites import build_data_docs
+
+        docs = str(build_data_docs(settings.gx_docs_dir))
+    for feed in feeds:
+        report = reports[feed.feed]
+        context.log.info(
+            f"{feed.feed}: {len(report.ingested)} new deliveries, {report.rows_in} rows in, "
+            f"{report.rows_accepted} accepted, {report.rows_set_aside} set aside, {len(report.duplicates)} duplicate files"
+        )
+        for outcome in report.ingested:
+            for line in outcome.errors[:5]:
+                context.log.warning(line)
+        if feed_key(feed.feed) in selected:
+            yield dg.MaterializeResult(asset_key=feed_key(feed.feed), metadata=_metadata(report))
+            yield rows_reconcile(settings, feed.feed)
+            yield catalogue_gate(settings, feed, tallies[feed.feed], docs)
+    for key in (LEDGER_KEY, SET_ASIDE_KEY):
+        if key in selected:
+            yield dg.MaterializeResult(asset_key=key)

@@ -1,0 +1,1 @@
+"""Publication of the marts as one atomic release."""

@@ -1,0 +1,60 @@
+"""Run-wide facts as Dagster resources: where the pipeline's files are, and the one date a run is evaluated as of.
+
+A run's as-of date is resolved once, when the run is created, and carried in its tags (AS_OF_TAG): the schedule
+takes its tick's date in Asia/Shanghai, the sensors the date they fire on, the command line CREDIT_AS_OF or today.
+Every step reads it from the run, so a run that crosses midnight, or a host clock in UTC, cannot split it.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+import dagster as dg
+from pydantic import PrivateAttr
+
+from credit_pipeline.settings import Settings, as_of_from_environment, load_settings, parse_as_of, platform_today
+
+AS_OF_TAG = "credit/as_of"
+
+
+def as_of_tags(at: datetime | None = None) -> dict[str, str]:
+    """Tags for a new run: CREDIT_AS_OF where set, else the platform's date at `at` (default now)."""
+    return {AS_OF_TAG: (as_of_from_environment() or platform_today(at)).isoformat()}
+
+
+def run_as_of(run: dg.DagsterRun, instance: dg.DagsterInstance | None) -> date:
+    """The run's as-of date: its tag; for a run launched without one (say by hand in the UI), CREDIT_AS_OF or
+    the platform's date when the run was created, the same answer for every step."""
+    tagged = run.tags.get(AS_OF_TAG)
+    if tagged:
+        return parse_as_of(tagged, f"the run tag {AS_OF_TAG}")
+    from_env = as_of_from_environment()
+    if from_env:
+        return from_env
+    record = instance.get_run_record_by_id(run.run_id) if instance else None
+    return platform_today(record.create_timestamp if record else None)
+
+
+class CreditResource(dg.ConfigurableResource):
+    """The pipeline's places (CREDIT_HOME, the feed drop) and the as-of date of the run using it.
+
+    Paths default to the environment (CREDIT_HOME, CREDIT_FEED_DIR); tests and other deployments pass them.
+    """
+
+    home: str | None = None
+    feed_dir: str | None = None
+
+    _as_of: date | None = PrivateAttr(default=None)
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        if context.run is not None:
+            self._as_of = run_as_of(context.run, context.instance)
+
+    @property
+    def settings(self) -> Settings:
+        return load_settings(
+            as_of=self._as_of,
+            home=Path(self.home) if self.home else None,
+            feed_dir=Path(self.feed_dir) if self.feed_dir else None,
+        )
