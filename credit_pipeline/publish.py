@@ -45,11 +45,11 @@ def _republished_subjects(con: duckdb.DuckDBPyConnection, previous: dict | None)
     since = (previous or {}).get("rated_through")
     if since is None:
         return None
-    last_full = con.execute("select max(rated_at) from warehouse.raw.ratings where mode = 'full'").fetchone()[0]
+    last_full = con.execute("select max(rated_at) from warehouse.pipeline.ratings where mode = 'full'").fetchone()[0]
     if last_full is not None and last_full.isoformat() > since:
         return None
     return (
-        "select distinct s.subject_id from warehouse.raw.rerated_subjects s join warehouse.raw.ratings r using (run_id) "
+        "select distinct s.subject_id from warehouse.pipeline.rerated_subjects s join warehouse.pipeline.ratings r using (run_id) "
         f"where r.rated_at > timestamp '{since}'"
     )
 
@@ -119,7 +119,7 @@ def build_release(warehouse: Path, releases_dir: Path, run_id: str, as_of: str, 
     try:
         con.execute("set preserve_insertion_order = false")  # lets the Parquet writer use every core
         con.execute(f"attach '{warehouse}' as warehouse (read_only)")
-        rated_through = con.execute("select max(rated_at) from warehouse.raw.ratings").fetchone()[0]
+        rated_through = con.execute("select max(rated_at) from warehouse.pipeline.ratings").fetchone()[0]
         subjects = _republished_subjects(con, previous_manifest) if previous_manifest else None
         per_subject = {table for schema, table in per_subject_tables(DBT_MANIFEST) if schema == "marts"}
         if subjects is not None and not all(_same_columns(con, mart) for mart in MARTS):

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import duckdb
 
+from credit_pipeline.ingest.lake import Lake
+
 # Run tag choosing how the models are built: "full" (every subject, the daily job) or "scoped"
 # (only the subjects new deliveries touch, merged into the warehouse; the sensors' job).
 RATING_MODE_TAG = "credit/rating"
@@ -60,10 +62,10 @@ def scope_refusal(warehouse: Path, manifest_path: Path) -> str | None:
         return "no warehouse yet"
     with duckdb.connect(str(warehouse), read_only=True) as con:
         has_ratings = con.execute(
-            "select count(*) from information_schema.tables where table_schema = 'raw' and table_name = 'ratings'"
+            "select count(*) from information_schema.tables where table_schema = 'pipeline' and table_name = 'ratings'"
         ).fetchone()[0]
         last_full = con.execute(
-            "select models_fingerprint from raw.ratings where mode = 'full' order by rated_at desc limit 1"
+            "select models_fingerprint from pipeline.ratings where mode = 'full' order by rated_at desc limit 1"
         ).fetchone() if has_ratings else None
     if last_full is None:
         return "no full rating to merge into yet"
@@ -72,25 +74,26 @@ def scope_refusal(warehouse: Path, manifest_path: Path) -> str | None:
     return None
 
 
-def record_rating(con: duckdb.DuckDBPyConnection, run_id: str, mode: str, as_of: date, fingerprint: str) -> int:
-    """Log the rating; every delivery not yet rated now is, and leaves the next rating_scope."""
-    con.execute("insert or replace into raw.ratings values (?, ?, ?, now()::timestamp, ?)", [run_id, mode, as_of, fingerprint])
+def record_rating(con: duckdb.DuckDBPyConnection, lake: Lake, run_id: str, mode: str, as_of: date, fingerprint: str) -> int:
+    """Log the rating; every delivery in the lake's ledger not yet rated now is (the run ingested before it
+    rated, and no other run writes meanwhile), and leaves the next rating_scope."""
+    con.execute("insert or replace into pipeline.ratings values (?, ?, ?, now()::timestamp, ?)", [run_id, mode, as_of, fingerprint])
     return con.execute(
-        """
-        insert into raw.rated_deliveries
-        select delivery_id, ? from raw.deliveries
-        where delivery_id not in (select delivery_id from raw.rated_deliveries)
+        f"""
+        insert into pipeline.rated_deliveries
+        select distinct delivery_id, ? from {lake.glob('_deliveries')}
+        where delivery_id not in (select delivery_id from pipeline.rated_deliveries)
         """,
         [run_id],
     ).fetchone()[0]
 
 
-def record_full_rating(warehouse: Path, manifest_path: Path, run_id: str, as_of: date) -> int:
+def record_full_rating(warehouse: Path, lake: Lake, manifest_path: Path, run_id: str, as_of: date) -> int:
     with duckdb.connect(str(warehouse)) as con:
-        return record_rating(con, run_id, "full", as_of, models_fingerprint(manifest_path))
+        return record_rating(con, lake, run_id, "full", as_of, models_fingerprint(manifest_path))
 
 
-def merge_scope(warehouse: Path, manifest_path: Path, run_id: str, as_of: date) -> MergeReport:
+def merge_scope(warehouse: Path, lake: Lake, manifest_path: Path, run_id: str, as_of: date) -> MergeReport:
     """Replace the core subjects' rows in every per-subject table with the scoped build's, atomically."""
     tables = per_subject_tables(manifest_path)
     with duckdb.connect(str(warehouse)) as con:
@@ -107,8 +110,8 @@ def merge_scope(warehouse: Path, manifest_path: Path, run_id: str, as_of: date) 
                     f"select * from {SCOPED_PREFIX}{schema}.{table} where subject_id in ({CORE_SUBJECTS})"
                 ).fetchone()[0]
                 rows[f"{schema}.{table}"] = (removed, written)
-            con.execute(f"insert into raw.rerated_subjects select ?, subject_id from ({CORE_SUBJECTS})", [run_id])
-            deliveries = record_rating(con, run_id, "scoped", as_of, models_fingerprint(manifest_path))
+            con.execute(f"insert into pipeline.rerated_subjects select ?, subject_id from ({CORE_SUBJECTS})", [run_id])
+            deliveries = record_rating(con, lake, run_id, "scoped", as_of, models_fingerprint(manifest_path))
             con.execute("commit")
         except BaseException:
             con.execute("rollback")

@@ -62,6 +62,11 @@ class Settings:
         return self.home / "warehouse.duckdb"
 
     @property
+    def lake_dir(self) -> Path:
+        """The lake: raw/ holds every delivery as ingested (Parquet, append-only), read by dbt in place."""
+        return self.home / "lake"
+
+    @property
     def publish_dir(self) -> Path:
         """Readers open this path; it is a symlink swapped atomically to the newest release."""
         return self.home / "publish"

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from credit_pipeline.cli import run_pipeline
+from credit_pipeline.ingest.lake import Lake
 from credit_tools.demo.generator import generate_drop
 from tests.environment import credit_environment
 
@@ -25,13 +26,13 @@ def generated(tmp_path_factory):
     with credit_environment(tmp_path_factory.mktemp("generated") / "home", AS_OF) as settings:
         summary = generate_drop(settings.feed_dir, subjects=400, seed=11, as_of=AS_OF)
         ok = run_pipeline()
-        con = duckdb.connect(str(settings.warehouse_path), read_only=True)
-        warehouse = {
-            "set_aside": con.sql("select rule, count(*) as n from raw.set_aside group by rule").df(),
-            "duplicates": con.execute("select count(*) from raw.seen_files where duplicate").fetchone()[0],
-        }
-        con.close()
-        yield {"ok": ok, "summary": summary, "warehouse": warehouse, "publish": settings.publish_dir}
+        lake = Lake(settings.lake_dir)
+        with duckdb.connect() as con:
+            raw = {
+                "set_aside": con.sql(f"select rule, count(*) as n from {lake.glob('_set_aside')} group by rule").df(),
+                "duplicates": con.execute(f"select count(*) from {lake.glob('_files')} where duplicate").fetchone()[0],
+            }
+        yield {"ok": ok, "summary": summary, "raw": raw, "publish": settings.publish_dir}
 
 
 def test_the_run_publishes(generated):
@@ -41,7 +42,7 @@ def test_the_run_publishes(generated):
 
 def test_every_planted_defect_is_set_aside_under_its_rule(generated):
     planted = {rule: n for rule, n in generated["summary"]["defects"].items() if n}
-    found = dict(zip(generated["warehouse"]["set_aside"]["rule"], generated["warehouse"]["set_aside"]["n"]))
+    found = dict(zip(generated["raw"]["set_aside"]["rule"], generated["raw"]["set_aside"]["n"]))
     assert found == planted
 
 
@@ -50,7 +51,7 @@ def test_nothing_is_lost_and_duplicates_are_one_delivery(generated):
     assert (quality.rows_in == quality.rows_accepted + quality.rows_set_aside).all()
     written = sum(generated["summary"]["records"].values())
     assert quality.rows_in.sum() == written
-    assert generated["warehouse"]["duplicates"] == generated["summary"]["duplicate_files"]
+    assert generated["raw"]["duplicates"] == generated["summary"]["duplicate_files"]
 
 
 def test_every_class_occurs_and_disclosure_is_masked(generated):

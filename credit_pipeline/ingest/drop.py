@@ -1,17 +1,24 @@
-"""The feed drop (SPEC §2): which delivery files exist, and what their names say."""
+"""The feed drop (SPEC §2): which delivery files exist, and what their names say.
+
+A delivery is a regular file directly inside a feed folder the catalogue knows, named
+`<department USCC>_<YYYYMMDD>[_<n>].<csv|xlsx>`. Anything else is named as a problem, never ingested and
+never silently skipped: a symlink (it could point anywhere on the host), a folder the catalogue does not know,
+a file whose name does not say who delivered it and when.
+"""
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
-from collections.abc import Iterator
+import stat
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 # <department USCC>_<YYYYMMDD>[_<n>].<csv|xlsx>
 FILE_NAME = re.compile(r"^(?P<department>[0-9A-Z]{18})_(?P<date>\d{8})(?:_(?P<seq>\d+))?\.(?P<ext>csv|xlsx)$", re.IGNORECASE)
+IGNORED_PREFIXES = (".", "~$")  # hidden files and Office lock files are not deliveries
 
 
 @dataclass(frozen=True)
@@ -20,7 +27,7 @@ class Delivery:
     path: Path
     department_id: str
     delivery_date: date
-    seq: int
+    seq: int  # the _<n> of the name; none is 0, so _10 is later than _9 and both later than none
     file_format: str
     file_stat: tuple[int, int] = (0, 0)  # size, mtime_ns as scanned: unchanged files are skipped by it
 
@@ -28,60 +35,81 @@ class Delivery:
     def file_name(self) -> str:
         return self.path.name
 
-    def relative_path(self, feed_dir: Path) -> str:
+    @property
+    def relative_path(self) -> str:
         return f"{self.feed}/{self.path.name}"
 
-
-def content_hash(data: bytes) -> str:
-    """Identity of a delivery: the same bytes dropped twice are one delivery."""
-    return hashlib.sha256(data).hexdigest()
+    @property
+    def order(self) -> tuple:
+        """Delivery order (SPEC §2 "latest"): date, then the sequence as a number, then the name."""
+        return self.delivery_date, self.seq, self.path.name
 
 
 @dataclass(frozen=True)
-class MisnamedFile:
-    feed: str
-    path: Path
+class DropProblem:
+    """A file or folder in the drop that is not a delivery, with why."""
+
+    relative_path: str
     reason: str
 
 
-def parse_file_name(feed: str, path: Path, file_stat: tuple[int, int] = (0, 0)) -> Delivery | MisnamedFile:
+def parse_file_name(feed: str, path: Path, file_stat: tuple[int, int] = (0, 0)) -> Delivery | DropProblem:
     match = FILE_NAME.match(path.name)
+    rel = f"{feed}/{path.name}"
     if not match:
-        return MisnamedFile(feed, path, "file name is not <department USCC>_<YYYYMMDD>[_<n>].<csv|xlsx>")
+        return DropProblem(rel, "file name is not <department USCC>_<YYYYMMDD>[_<n>].<csv|xlsx>")
     try:
         delivered = date(int(match["date"][:4]), int(match["date"][4:6]), int(match["date"][6:]))
     except ValueError:
-        return MisnamedFile(feed, path, f"{match['date']} in the file name is not a date")
+        return DropProblem(rel, f"{match['date']} in the file name is not a date")
     return Delivery(
         feed=feed,
         path=path,
         department_id=match["department"].upper(),
         delivery_date=delivered,
-        seq=int(match["seq"] or 1),
+        seq=int(match["seq"] or 0),
         file_format=match["ext"].lower(),
         file_stat=file_stat,
     )
 
 
-def list_feed_files(feed_dir: Path, feed: str) -> Iterator[tuple[str, tuple[int, int]]]:
-    """Names and (size, mtime_ns) of the files in a feed folder, hidden and Office lock files (~$) aside.
-    scandir takes one stat per file while listing: a city's drop holds ~100k files."""
+def list_feed_files(feed_dir: Path, feed: str) -> Iterator[tuple[str, tuple[int, int] | None]]:
+    """Names in a feed folder with (size, mtime_ns) for regular files, None for anything else (symlinks, folders).
+    scandir takes one stat per entry while listing, without following links: a city's drop holds ~100k files."""
     folder = feed_dir / feed
-    if not folder.is_dir():
+    if not folder.is_dir() or folder.is_symlink():
         return
     with os.scandir(folder) as entries:
         for entry in entries:
-            if entry.is_file() and not entry.name.startswith((".", "~$")):
-                stat = entry.stat()
-                yield entry.name, (stat.st_size, stat.st_mtime_ns)
+            if entry.name.startswith(IGNORED_PREFIXES):
+                continue
+            st = entry.stat(follow_symlinks=False)
+            yield entry.name, ((st.st_size, st.st_mtime_ns) if stat.S_ISREG(st.st_mode) else None)
 
 
-def scan_feed(feed_dir: Path, feed: str) -> list[Delivery | MisnamedFile]:
-    """Files of one feed folder in delivery order (date, then sequence, then name)."""
+def scan_feed(feed_dir: Path, feed: str) -> list[Delivery | DropProblem]:
+    """The deliveries of one feed folder in delivery order, then the problems found in it."""
+    deliveries, problems = [], []
     folder = feed_dir / feed
-    found = [parse_file_name(feed, folder / name, file_stat) for name, file_stat in list_feed_files(feed_dir, feed)]
+    if folder.is_symlink():
+        return [DropProblem(f"{feed}/", "the feed folder is a symbolic link: refused (deliveries are regular files inside the drop)")]
+    for name, file_stat in list_feed_files(feed_dir, feed):
+        if file_stat is None:
+            problems.append(DropProblem(f"{feed}/{name}", "not a regular file (a symbolic link or a folder): refused"))
+            continue
+        found = parse_file_name(feed, folder / name, file_stat)
+        (deliveries if isinstance(found, Delivery) else problems).append(found)
+    return sorted(deliveries, key=lambda d: d.order) + problems
 
-    def order(x: Delivery | MisnamedFile):
-        return (0, x.delivery_date, x.seq, x.path.name) if isinstance(x, Delivery) else (1, date.min, 0, x.path.name)
 
-    return sorted(found, key=order)
+def unknown_folders(feed_dir: Path, feeds: Iterable[str]) -> list[DropProblem]:
+    """Entries at the top of the drop that are not catalogue feed folders (e.g. xzcf_bak/): named, not read."""
+    if not feed_dir.is_dir():
+        return []
+    known = set(feeds)
+    return [
+        DropProblem(f"{entry.name}/" if entry.is_dir(follow_symlinks=False) else entry.name,
+                    "not a feed folder of the catalogue: nothing in it is read")
+        for entry in sorted(os.scandir(feed_dir), key=lambda e: e.name)
+        if entry.name not in known and not entry.name.startswith(IGNORED_PREFIXES)
+    ]

@@ -1,20 +1,35 @@
-"""Ingesting every new delivery of one feed: scan, skip what was delivered before, validate, store."""
+"""Ingesting every new delivery of one feed: scan the drop, skip what was delivered before, validate, write the lake.
+
+A delivery is identified by the sha256 of its bytes: a file dropped twice, or a repeated run, is one delivery.
+Deliveries are read and validated in batches of about BATCH_BYTES, so many small daily files cost what their
+rows cost; each batch is written to the lake as one unit (lake.Lake.commit), so an interrupted ingestion leaves
+nothing half-written and a rerun picks the same deliveries up again.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import hashlib
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-import numpy as np
+import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from credit_pipeline.catalogue import Feed
-from credit_pipeline.ingest import store
-from credit_pipeline.ingest.drop import Delivery, MisnamedFile, content_hash, scan_feed
-from credit_pipeline.ingest.reader import read_many
-from credit_pipeline.ingest.validate import prepare_rows, sample_errors, set_aside_whole_file, validate_rows
+from credit_pipeline.ingest.drop import Delivery, DropProblem, scan_feed
+from credit_pipeline.ingest.lake import FILES, LEDGER, Lake
+from credit_pipeline.ingest.parse import Part, UnreadableDelivery, read_parts
+from credit_pipeline.ingest.rules import RULE_TEXT, literal, quote
+from credit_pipeline.ingest.validate import DeliveryInfo, validate_batch
+from credit_pipeline.quality.suites import COMPLETE_SHARE, SET_ASIDE_SHARE
+
+# About this many bytes of delivery files are read, validated and written together.
+BATCH_BYTES = 96 * 2**20
+READ_THREADS = 4  # reading and hashing release the GIL: overlap them with the SQL of the previous batch
 
 
 @dataclass
@@ -27,7 +42,7 @@ class DeliveryOutcome:
     rows_accepted: int
     rows_set_aside: int
     set_aside_by_rule: dict[str, int]
-    errors: list[str]
+    errors: list[str]  # the first set-aside rows and file-level messages, as `file:line: rule (why) on item=value`
 
 
 @dataclass
@@ -35,8 +50,9 @@ class FeedIngestReport:
     feed: str
     ingested: list[DeliveryOutcome] = field(default_factory=list)
     duplicates: list[str] = field(default_factory=list)
-    misnamed: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # files that are not deliveries (misnamed, not regular, unreadable)
     unchanged_files: int = 0
+    batches: list[str] = field(default_factory=list)  # the lake batches this ingestion wrote
 
     @property
     def rows_in(self) -> int:
@@ -51,145 +67,191 @@ class FeedIngestReport:
         return sum(d.rows_set_aside for d in self.ingested)
 
 
-# Deliveries of a feed are read and validated together, vectorised, in batches of about this many
-# bytes: many small daily files then cost what their rows cost, not a fixed overhead each.
-BATCH_BYTES = 64 * 2**20
-
-
 @dataclass
-class PendingFile:
+class Pending:
     delivery: Delivery
     delivery_id: str
     file_path: str
-    file_stat: tuple[int, int]
     data: bytes
     encoding: str = ""
     status: str = "ingested"
-    message: str | None = None
-    rows_in: int = 0
+    messages: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     extra: list[str] = field(default_factory=list)
 
 
-def _ledger(feed: Feed, p: PendingFile, accepted: int, set_aside: int) -> dict:
-    return {
-        "delivery_id": p.delivery_id, "feed": feed.feed, "file_path": p.file_path,
-        "department_id": p.delivery.department_id, "delivery_date": p.delivery.delivery_date, "seq": p.delivery.seq,
-        "file_format": p.delivery.file_format, "encoding": p.encoding, "status": p.status, "message": p.message,
-        "rows_in": p.rows_in, "rows_accepted": accepted, "rows_set_aside": set_aside,
-        "missing_columns": p.missing, "extra_columns": p.extra, "ingested_at": datetime.now(),
-    }
+# Called with each batch's delivery quality (one row per delivery: rows in, complete share, and per catalogue item
+# the share of rows set aside for it): the hook through which the catalogue's GX suite sees every delivery.
+BatchObserver = Callable[[pd.DataFrame], None]
 
 
-# Called with each batch's checkable rows (text cells, `_file` as a batch index) and the batch's file paths:
-# the hook through which the catalogue's GX suite sees every delivery.
-BatchObserver = Callable[[pd.DataFrame, list[str]], None]
+@dataclass
+class LakeState:
+    """What the lake already holds of a feed: files seen (path -> size, mtime) and deliveries (id -> first path)."""
+
+    seen: dict[str, tuple[int, int]]
+    delivered: dict[str, str]
+
+    @classmethod
+    def read(cls, con: duckdb.DuckDBPyConnection, lake: Lake, feed: str) -> LakeState:
+        prefix = literal(f"{feed}/%")
+        seen = con.execute(
+            f"select file_path, size, mtime_ns from {lake.glob('_files')} where file_path like {prefix} "
+            "qualify row_number() over (partition by file_path order by batch_id desc) = 1"
+        ).fetchall()
+        delivered = con.execute(
+            f"select delivery_id, min_by(file_path, ingested_at) from {lake.glob('_deliveries')} "
+            f"where feed = {literal(feed)} group by delivery_id"
+        ).fetchall()
+        return cls({p: (size, mtime) for p, size, mtime in seen}, dict(delivered))
 
 
-def _read_and_validate(feed: Feed, batch: list[PendingFile], observe: BatchObserver | None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Read the batch's files and validate all their rows at once; both frames carry `_file` (batch index)."""
-    read = read_many([(p.delivery.path, p.data) for p in batch])
-    for i, message in read.errors.items():
-        batch[i].status, batch[i].message = "unreadable", message
-    for i, encoding in read.encodings.items():
-        batch[i].encoding = encoding
-    checkable, whole_files = [], []
-    for frame in read.frames:
-        prepared, missing, extra = prepare_rows(frame, feed)
-        for i, n in prepared["_file"].value_counts().items():
-            batch[i].rows_in, batch[i].missing, batch[i].extra = int(n), missing, extra
-            if missing:
-                batch[i].status, batch[i].message = "missing_required_column", f"required columns missing: {', '.join(missing)}"
-        (whole_files.append(set_aside_whole_file(prepared, missing)) if missing else checkable.append(prepared))
-    accepted = set_aside = pd.DataFrame(columns=["_file"])
-    if checkable:
-        frame = pd.concat(checkable, ignore_index=True)
-        frame = frame.fillna({c: "" for c in frame.columns if c not in ("_file", "_line", "_extra", "_record")})
-        if observe:
-            observe(frame, [p.file_path for p in batch])
-        delivered = frame["_file"].map({i: pd.Timestamp(p.delivery.delivery_date) for i, p in enumerate(batch)})
-        accepted, set_aside = validate_rows(frame, feed, delivered, frame["_file"])
-    if whole_files:
-        set_aside = pd.concat([set_aside, *whole_files], ignore_index=True)
-    return accepted, set_aside
+def _read(delivery: Delivery) -> tuple[Delivery, bytes | None, str | None]:
+    try:
+        data = delivery.path.read_bytes()
+    except OSError as exc:  # permission denied, vanished: report it and go on with the other files
+        return delivery, None, f"cannot be read by the pipeline's user ({exc.strerror or exc})"
+    return delivery, data, None
 
 
-def flush(con, feed: Feed, batch: list[PendingFile], observe: BatchObserver | None = None) -> list[DeliveryOutcome]:
-    """Validate a batch of new deliveries together and write them in one transaction."""
-    accepted, set_aside = _read_and_validate(feed, batch, observe)
-    accepted_by_file = accepted["_file"].value_counts().to_dict()
-    aside_by_file = set_aside["_file"].value_counts().to_dict()
-    # Lineage per delivery of the batch, taken by each row's batch index (vectorised, not per row).
-    delivery_ids = np.array([p.delivery_id for p in batch], dtype=object)
-    file_paths = np.array([p.file_path for p in batch], dtype=object)
-    if not accepted.empty:
-        idx = accepted.pop("_file").to_numpy(dtype=np.int64)
-        accepted["_delivery_id"] = delivery_ids[idx]
-        accepted["_file"] = file_paths[idx]
-        accepted["_delivery_date"] = np.array([p.delivery.delivery_date for p in batch], dtype=object)[idx]
-        accepted["_department_id"] = np.array([p.delivery.department_id for p in batch], dtype=object)[idx]
-    if not set_aside.empty:
-        idx = set_aside.pop("_file").to_numpy(dtype=np.int64)
-        set_aside["delivery_id"] = delivery_ids[idx]
-        set_aside["feed"] = feed.feed
-        set_aside["file_path"] = file_paths[idx]
+def _read_all(deliveries: list[Delivery]) -> Iterator[tuple[Delivery, bytes | None, str | None]]:
+    with ThreadPoolExecutor(READ_THREADS) as pool:
+        yield from pool.map(_read, deliveries)
 
-    ledgers = [_ledger(feed, p, accepted_by_file.get(i, 0), aside_by_file.get(i, 0)) for i, p in enumerate(batch)]
-    seen = [(p.file_path, *p.file_stat, p.delivery_id) for p in batch]
-    store.write_batch(con, feed, ledgers, accepted, set_aside.drop(columns=["_record"], errors="ignore"), seen)
 
-    by_file = dict(tuple(set_aside.groupby("delivery_id"))) if not set_aside.empty else {}
+def ingest_feed(lake: Lake, feed_dir: Path, feed: Feed, con: duckdb.DuckDBPyConnection,
+                observe: BatchObserver | None = None) -> FeedIngestReport:
+    """Ingest the feed's deliveries not seen before. Safe to repeat: a delivery is ingested once, by content."""
+    report = FeedIngestReport(feed.feed)
+    state = LakeState.read(con, lake, feed.feed)
+    candidates: list[Delivery] = []
+    for found in scan_feed(feed_dir, feed.feed):
+        if isinstance(found, DropProblem):
+            report.problems.append(f"{found.relative_path}: {found.reason}")
+        elif state.seen.get(found.relative_path) == found.file_stat:
+            report.unchanged_files += 1
+        else:
+            candidates.append(found)
+    batch: list[Pending] = []
+    batch_bytes = 0
+    repeats: list[tuple] = []  # files whose bytes were delivered before: seen, not ingested again
+    for delivery, data, problem in _read_all(candidates):
+        rel = delivery.relative_path
+        if problem:
+            report.problems.append(f"{rel}: {problem}")
+            continue
+        delivery_id = hashlib.sha256(data).hexdigest()
+        first_path = state.delivered.get(delivery_id)
+        if first_path is None:
+            state.delivered[delivery_id] = rel
+            batch.append(Pending(delivery, delivery_id, rel, data))
+            batch_bytes += len(data)
+            if batch_bytes >= BATCH_BYTES:
+                report.ingested += _flush(con, lake, feed, batch, repeats, observe, report)
+                batch, batch_bytes, repeats = [], 0, []
+            continue
+        if first_path != rel:  # the same bytes under another name: one delivery
+            report.duplicates.append(rel)
+        else:
+            report.unchanged_files += 1  # touched but unchanged
+        repeats.append((rel, *delivery.file_stat, delivery_id, first_path != rel))
+    if batch or repeats:
+        report.ingested += _flush(con, lake, feed, batch, repeats, observe, report)
+    return report
+
+
+def _parts(feed: Feed, batch: list[Pending]) -> list[Part]:
+    parts: list[Part] = []
+    for i, p in enumerate(batch):
+        try:
+            found, p.encoding, notes = read_parts(i, p.file_path, p.delivery.path, p.data, feed)
+        except UnreadableDelivery as exc:
+            p.status, p.messages = "unreadable", [str(exc)]
+            continue
+        p.messages += notes
+        for part in found:
+            p.messages += part.header.notes
+            p.extra += [name for name, _ in part.header.extra if name not in p.extra]
+            if part.header.missing and p.status == "ingested":
+                p.status, p.missing = "missing_required_column", part.header.missing
+                p.messages.append(f"required columns missing: {', '.join(part.header.missing)}")
+            elif part.header.duplicated and p.status == "ingested":
+                p.status = "duplicated_column"
+                p.messages.append(f"catalogue columns repeated: {', '.join(part.header.duplicated)}")
+        parts += found
+        p.data = b""  # the parts hold what is needed; let the bytes go
+    return parts
+
+
+def _flush(con: duckdb.DuckDBPyConnection, lake: Lake, feed: Feed, batch: list[Pending], repeats: list[tuple],
+           observe: BatchObserver | None, report: FeedIngestReport) -> list[DeliveryOutcome]:
+    parts = _parts(feed, batch)
+    infos = [DeliveryInfo(p.delivery_id, p.file_path, p.delivery.department_id, p.delivery.delivery_date, p.delivery.seq)
+             for p in batch]
+    validate_batch(con, feed, parts, infos)
+    counts = {d: (n, a) for d, n, a in con.execute(
+        "select delivery, count(*), count(*) filter (where rule is null) from batch_checks group by delivery").fetchall()}
+    by_rule: dict[int, dict[str, int]] = {}
+    for d, rule, n in con.execute(
+            "select delivery, rule, count(*) from batch_checks where rule is not null group by all order by 1, 3 desc, 2").fetchall():
+        by_rule.setdefault(d, {})[rule] = n
+    errors: dict[int, list[str]] = {}
+    for d, label, line, rule, item, value in con.execute(
+            "select c.delivery, m.label, c.line, c.rule, c.item, s.value from batch_checks c join batch_parts m using (part) "
+            "join batch_set_aside s on s.file_path = m.label and s._line = c.line "
+            "where c.rule is not null qualify row_number() over (partition by c.delivery order by c.line) <= 5").fetchall():
+        about = f" on {item}={value!r}" if item else ""
+        errors.setdefault(d, []).append(f"{label}:{line}: {rule} ({RULE_TEXT.get(rule, rule)}){about}")
+
+    now = datetime.now()
+    batch_id = lake.new_batch_id()
+    ledger = []
     outcomes = []
     for i, p in enumerate(batch):
-        mine = by_file.get(p.delivery_id)
-        errors = ([f"{p.file_path}: {p.message}"] if p.message else []) + (sample_errors(mine, p.file_path) if mine is not None else [])
+        rows_in, accepted = counts.get(i, (0, 0))
+        ledger.append({
+            "delivery_id": p.delivery_id, "feed": feed.feed, "file_path": p.file_path,
+            "department_id": p.delivery.department_id, "delivery_date": p.delivery.delivery_date, "seq": p.delivery.seq,
+            "file_format": p.delivery.file_format, "encoding": p.encoding, "status": p.status,
+            "message": "; ".join(p.messages) or None, "rows_in": rows_in, "rows_accepted": accepted,
+            "rows_set_aside": rows_in - accepted, "missing_columns": p.missing, "extra_columns": p.extra,
+            "ingested_at": now, "batch_id": batch_id,
+        })
         outcomes.append(DeliveryOutcome(
-            p.file_path, p.delivery.department_id, p.delivery.delivery_date.isoformat(), p.status, p.rows_in,
-            accepted_by_file.get(i, 0), aside_by_file.get(i, 0),
-            mine["rule"].value_counts().to_dict() if mine is not None else {}, errors,
+            p.file_path, p.delivery.department_id, p.delivery.delivery_date.isoformat(), p.status, rows_in, accepted,
+            rows_in - accepted, by_rule.get(i, {}), [f"{p.file_path}: {m}" for m in p.messages] + errors.get(i, []),
         ))
+    files = [{"file_path": p.file_path, "size": p.delivery.file_stat[0], "mtime_ns": p.delivery.file_stat[1],
+              "delivery_id": p.delivery_id, "duplicate": False, "batch_id": batch_id} for p in batch]
+    files += [{"file_path": rel, "size": size, "mtime_ns": mtime, "delivery_id": did, "duplicate": dup, "batch_id": batch_id}
+              for rel, size, mtime, did, dup in repeats]
+    con.register("batch_ledger", _arrow(ledger, LEDGER))
+    con.register("batch_files", _arrow(files, FILES))
+    if observe and batch:
+        observe(_quality_frame(con, feed, batch))
+    lake.commit(con, feed.feed, batch_id, rows="select * from batch_accepted", set_aside="select * from batch_set_aside",
+                files="select * from batch_files", ledger="select * from batch_ledger")
+    report.batches.append(batch_id)
     return outcomes
 
 
-def ingest_feed(warehouse: Path, feed_dir: Path, feed: Feed, observe: BatchObserver | None = None) -> FeedIngestReport:
-    """Ingest the feed's deliveries not seen before. Safe to repeat: a delivery is ingested once, by content."""
-    report = FeedIngestReport(feed.feed)
-    con = store.connect(warehouse)
-    try:
-        store.ensure_feed_table(con, feed)
-        seen = store.seen_files(con, feed.feed)
-        delivered = store.delivered_paths(con, feed.feed)
-        batch: list[PendingFile] = []
-        batch_bytes = 0
-        repeats: list[tuple] = []  # files whose bytes were delivered before: seen, not ingested again
-        for found in scan_feed(feed_dir, feed.feed):
-            if isinstance(found, MisnamedFile):
-                report.misnamed.append(f"{found.path.relative_to(feed_dir).as_posix()}: {found.reason}")
-                continue
-            rel = found.relative_path(feed_dir)
-            file_stat = found.file_stat
-            if seen.get(rel) == file_stat:
-                report.unchanged_files += 1
-                continue
-            data = found.path.read_bytes()
-            delivery_id = content_hash(data)
-            first_path = delivered.get(delivery_id)
-            if first_path is None:
-                batch.append(PendingFile(found, delivery_id, rel, file_stat, data))
-                delivered[delivery_id] = rel
-                batch_bytes += file_stat[0]
-                if batch_bytes >= BATCH_BYTES:
-                    report.ingested += flush(con, feed, batch, observe)
-                    batch, batch_bytes = [], 0
-                continue
-            if first_path != rel:  # the same bytes under another name: one delivery
-                report.duplicates.append(rel)
-            else:
-                report.unchanged_files += 1  # touched but unchanged
-            repeats.append((rel, *file_stat, delivery_id, first_path != rel))
-        if batch:
-            report.ingested += flush(con, feed, batch, observe)
-        store.mark_seen(con, repeats)
-    finally:
-        con.close()
-    return report
+_ARROW_TYPES = {"VARCHAR": pa.string(), "DATE": pa.date32(), "INTEGER": pa.int32(), "BIGINT": pa.int64(),
+                "VARCHAR[]": pa.list_(pa.string()), "TIMESTAMP": pa.timestamp("us"), "BOOLEAN": pa.bool_()}
+
+
+def _arrow(rows: list[dict], columns) -> pa.Table:
+    # Explicit types: inferred from the first rows, an all-empty list or message column would be typed NULL.
+    return pa.Table.from_pylist(rows, schema=pa.schema([(n, _ARROW_TYPES[t]) for n, t in columns]))
+
+
+def _quality_frame(con: duckdb.DuckDBPyConnection, feed: Feed, batch: list[Pending]) -> pd.DataFrame:
+    """One row per delivery of the batch: rows in, the share of complete records, and per item the share set aside for it."""
+    shares = ", ".join(
+        f"count(*) filter (where item = {literal(i.item)}) / count(*) as {quote(SET_ASIDE_SHARE + i.item)}" for i in feed.items
+    )
+    frame = con.execute(
+        f"select delivery, count(*) as rows_in, count(*) filter (where rule is null) / count(*) as {COMPLETE_SHARE}, {shares} "
+        "from batch_checks group by delivery order by delivery"
+    ).df()
+    frame.insert(0, "file_path", [batch[d].file_path for d in frame.pop("delivery")])
+    return frame

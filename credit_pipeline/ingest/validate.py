@@ -1,168 +1,189 @@
-"""Validating one delivery against the catalogue: rows accepted (typed) and rows set aside (with why)."""
+"""Validating a batch of deliveries of one feed in DuckDB: records → catalogue items → rules → accepted and set aside.
+
+Everything here is SQL generated from the catalogue (ingest/rules.py), run on every core. Each rule is evaluated
+once per record and item; the first rule broken and the item that broke it are derived from those answers. The
+relations it leaves on the connection, for lake.commit and the counts:
+
+    batch_checks     one narrow row per physical record: part, delivery, line, first rule, its item, all rules
+    batch_accepted   the accepted rows, typed, with lineage (sorted by subject, for readers that look one up)
+    batch_set_aside  the set-aside rows with file, line, first rule, all rules, item, value and the record
+"""
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
-import numpy as np
-import pandas as pd
+import duckdb
+import pyarrow as pa
 
-from credit_pipeline import dates
-from credit_pipeline.catalogue import Feed
-from credit_pipeline.ingest.rules import RULE_ORDER, RULE_TEXT, column, item_violations
+from credit_pipeline.catalogue import Feed, Item
+from credit_pipeline.ingest import rules as r
+from credit_pipeline.ingest.lake import LINEAGE, SQL_TYPES
+from credit_pipeline.ingest.parse import Part, row_table, text_table
 
-SUBJECT_KEY_ITEMS = ("统一社会信用代码", "工商注册号", "证件号码")
-
-
-@dataclass
-class ValidationResult:
-    accepted: pd.DataFrame
-    set_aside: pd.DataFrame
-    missing_columns: list[str] = field(default_factory=list)
-    extra_columns: list[str] = field(default_factory=list)
-
-    @property
-    def rows_in(self) -> int:
-        return len(self.accepted) + len(self.set_aside)
+# Whitespace a department's export may leave around a value, full-width space included.
+BLANKS = "chr(32) || chr(9) || chr(160) || chr(12288)"
 
 
-def _record_json(frame: pd.DataFrame) -> list[str]:
-    if frame.empty:
-        return []
-    return frame.to_json(orient="records", lines=True, force_ascii=False).splitlines()
+@dataclass(frozen=True)
+class DeliveryInfo:
+    delivery_id: str
+    file_path: str
+    department_id: str
+    delivery_date: date
+    seq: int
 
 
-def _normalise_identifiers(frame: pd.DataFrame, feed: Feed) -> pd.DataFrame:
-    """Identifiers are compared upper-case (a trailing 'x' in an ID is the same 'X')."""
-    for item in feed.items:
-        if item.format in ("uscc", "id_number") and item.item in frame.columns:
-            frame[item.item] = frame[item.item].str.upper()
-    return frame
+def _parts_table(feed: Feed, parts: list[Part], deliveries: list[DeliveryInfo]) -> pa.Table:
+    """One row per part: which delivery, its label, where each catalogue item sits, what else its header holds."""
+    def of_delivery(attribute: str, arrow_type) -> pa.Array:
+        return pa.array([getattr(deliveries[p.delivery], attribute) for p in parts], arrow_type)
+
+    columns = {
+        "part": pa.array(range(len(parts)), pa.int32()),
+        "delivery": pa.array([p.delivery for p in parts], pa.int32()),
+        "label": pa.array([p.label for p in parts], pa.string()),
+        "delivery_id": of_delivery("delivery_id", pa.string()),
+        "delivery_date": of_delivery("delivery_date", pa.date32()),
+        "delivery_seq": of_delivery("seq", pa.int32()),
+        "department_id": of_delivery("department_id", pa.string()),
+        "width": pa.array([len(p.header.names) for p in parts], pa.int32()),
+        "trailing_comma": pa.array([p.header.trailing_comma for p in parts], pa.bool_()),
+        "file_rule": pa.array(
+            ["missing_required_column" if p.header.missing else "duplicated_column" if p.header.duplicated else None for p in parts],
+            pa.string(),
+        ),
+        "file_item": pa.array([(p.header.missing or p.header.duplicated or [None])[0] for p in parts], pa.string()),
+        "names": pa.array([p.header.unique_names for p in parts], pa.list_(pa.string())),
+        "extra": pa.array(
+            [[{"name": p.header.unique_names[pos - 1], "pos": pos} for _, pos in p.header.extra] for p in parts],
+            pa.list_(pa.struct([("name", pa.string()), ("pos", pa.int32())])),
+        ),
+    }
+    for k, item in enumerate(feed.items):
+        columns[f"p{k}"] = pa.array([p.header.positions.get(item.item) for p in parts], pa.int32())
+    return pa.table(columns)
 
 
-def _typed(frame: pd.DataFrame, feed: Feed) -> pd.DataFrame:
-    """Catalogue columns with dates as dates and amounts as numbers; absent optional items are null."""
-    out = {}
-    for item in feed.items:
-        values = column(frame, item.item)
-        if item.format == "date":
-            out[item.item] = dates.parse_dates(values).dt.date
-        elif item.format == "amount":
-            out[item.item] = pd.to_numeric(values.where(values != ""), errors="coerce")
-        else:
-            out[item.item] = values.where(values != "", None)
-    return pd.DataFrame(out, index=frame.index)
+def _item_value(k: int, item: Item) -> str:
+    value = f"coalesce(trim(f.fields[m.p{k}], {BLANKS}), '')"
+    return f"upper({value})" if item.format in r.IDENTIFIER_FORMATS else value
 
 
-def record_key_items(feed: Feed) -> list[str]:
-    keys = list(feed.record_key)
-    if feed.has_subject_block:
-        keys += [k for k in SUBJECT_KEY_ITEMS if k not in keys]
-    return keys
+def _date_column(item: Item) -> str:
+    """The parsed date of a date item, computed once per record (name of the hidden column)."""
+    return r.quote("__date:" + item.item)
 
 
-def prepare_rows(frame: pd.DataFrame, feed: Feed) -> tuple[pd.DataFrame, list[str], list[str]]:
-    """Rows sharing one header, ready for validation: the catalogue columns, `_file` and `_line` as given,
-    `_extra` (unknown columns, as JSON) and, when required columns are missing, `_record` (the whole row).
-
-    Returns the frame, the required columns it misses and the unknown columns it carries.
-    """
-    frame = _normalise_identifiers(frame, feed)
-    known = set(feed.item_names) | {"_file", "_line"}
-    extra = [c for c in frame.columns if c not in known]
-    missing = [i.item for i in feed.items if i.requirement == "R" and i.item not in frame.columns]
-    prepared = frame[[c for c in frame.columns if c in known]].copy()
-    prepared["_extra"] = _record_json(frame[extra]) if extra and len(frame) else None
-    original = frame.drop(columns=["_file", "_line"])
-    prepared["_record"] = _record_json(original) if missing and len(frame) else None
-    return prepared, missing, extra
+def _typed(item: Item) -> str:
+    v = r.col(item.item)
+    if item.format == "date":
+        return f"i.{_date_column(item)} as {v}"
+    if item.format == "amount":
+        return f"try_cast(nullif(i.{v}, '') as {SQL_TYPES['amount']}) as {v}"
+    return f"nullif(i.{v}, '') as {v}"
 
 
-def set_aside_whole_file(prepared: pd.DataFrame, missing: list[str]) -> pd.DataFrame:
-    """Without a required column no row can be checked: every row is set aside."""
-    return pd.DataFrame(
-        {
-            "_file": prepared["_file"],
-            "_line": prepared["_line"],
-            "rule": "missing_required_column",
-            "rules": "missing_required_column:" + "|".join(missing),
-            "item": missing[0],
-            "value": None,
-            "record": prepared["_record"],
-        }
-    )
+def _checks(feed: Feed) -> list[tuple[str, str, str]]:
+    """(rule, item, SQL) for every check, in RULE_ORDER then catalogue order: the first true one is what a
+    department reads first. Date rules use the dates parsed once in batch_input."""
+    dated = {i.item: _date_column(i) for i in feed.items if i.format == "date"}
+    by_rule = r.broken_rules_sql(feed)
+    for item, sql in list(by_rule.get("invalid_date", [])):
+        by_rule["invalid_date"].remove((item, sql))
+        by_rule["invalid_date"].append((item, f"({r.col(item)} <> '' and {dated[item]} is null)"))
+    by_rule["decision_after_delivery"] = [(feed.decision_date_item, f"({dated[feed.decision_date_item]} > delivery_date)")]
+    keys = [k for k in r.record_key_items(feed) if k in feed.item_names]
+    by_rule["duplicate_record"] = [("|".join(keys), f"(row_number() over (partition by delivery, {', '.join(map(r.col, keys))} order by line) > 1)")]
+    return [(rule, item, sql) for rule in r.RULE_ORDER if rule not in r.RECORD_RULES for item, sql in by_rule.get(rule, [])]
 
 
-def validate_rows(frame: pd.DataFrame, feed: Feed, delivery_date: pd.Series, delivery: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Validate rows of one or many deliveries of a feed at once (vectorised over all of them).
-
-    `frame` comes from prepare_rows (possibly several concatenated, with a unique index); `delivery_date`
-    and `delivery` say, per row, when it was delivered and in which delivery. Returns (accepted, set aside),
-    both keeping the frame's index.
-    """
-    broken: dict[str, pd.Series] = {rule: pd.Series(False, index=frame.index) for rule in RULE_ORDER}
-    first_item: dict[str, pd.Series] = {rule: pd.Series(None, index=frame.index, dtype=object) for rule in RULE_ORDER}
-    for item in feed.items:
-        for rule, mask in item_violations(frame, item).items():
-            first_item[rule] = first_item[rule].where(~(mask & ~broken[rule]), item.item)
-            broken[rule] = broken[rule] | mask
-
-    decided = dates.parse_dates(column(frame, feed.decision_date_item))
-    broken["decision_after_delivery"] = decided > pd.to_datetime(delivery_date)
-    first_item["decision_after_delivery"][:] = feed.decision_date_item
-    keys = record_key_items(feed)
-    key_frame = frame[[k for k in keys if k in frame.columns]].assign(_delivery=delivery)
-    broken["duplicate_record"] = key_frame.duplicated(keep="first")
-    first_item["duplicate_record"][:] = "|".join(keys)
-
-    flags = pd.DataFrame(broken)
-    bad = flags.any(axis=1)
-    rejected = frame.loc[bad]
-    if bad.any():
-        first_rule = flags.loc[bad].idxmax(axis=1)  # RULE_ORDER is the column order: first broken wins
-        item_of_rule = pd.DataFrame(first_item).loc[bad]
-        item = pd.Series([item_of_rule.at[i, r] for i, r in first_rule.items()], index=first_rule.index)
-        value = pd.Series([rejected.at[i, it] if it in rejected.columns else None for i, it in item.items()], index=item.index)
-        all_rules = flags.loc[bad].apply(lambda row: "|".join(flags.columns[row.to_numpy()]), axis=1)
-        original = rejected.drop(columns=["_file", "_line", "_extra", "_record"], errors="ignore")
-        set_aside = pd.DataFrame(
-            {"_file": rejected["_file"], "_line": rejected["_line"], "rule": first_rule, "rules": all_rules, "item": item, "value": value,
-             "record": pd.Series(_record_json(original), index=rejected.index, dtype=object)},
-            index=rejected.index,
+def validate_batch(con: duckdb.DuckDBPyConnection, feed: Feed, parts: list[Part], deliveries: list[DeliveryInfo]) -> None:
+    """Build batch_checks, batch_accepted and batch_set_aside for the parts of a batch (see the module docstring)."""
+    con.register("batch_texts", text_table(parts))
+    con.register("batch_rows", row_table(parts))
+    con.register("batch_parts", _parts_table(feed, parts, deliveries))
+    # Split on '\n' only: the records are the lines that are not empty; a '\r' before the '\n' is not data.
+    con.execute("""
+        create or replace temp table batch_records as
+        with lines as (
+            select part, first_line, unnest(lines) as line_text, generate_subscripts(lines, 1) as n
+            from (select part, first_line, string_split(decode(text), chr(10)) as lines from batch_texts)
         )
-    else:
-        set_aside = pd.DataFrame(columns=["_file", "_line", "rule", "rules", "item", "value", "record"])
+        select part, first_line + n - 1 as line, string_split(rtrim(line_text, chr(13)), ',') as fields,
+               []::varchar[] as numeric_cells, null::varchar as parse_rule, rtrim(line_text, chr(13)) as raw
+        from lines where rtrim(line_text, chr(13)) <> ''
+        union all
+        select part, line, fields, numeric_cells, parse_rule, raw from batch_rows
+    """)
+    items = list(feed.items)
+    cells = ",\n".join(f"{_item_value(k, item)} as {r.col(item.item)}" for k, item in enumerate(items))
+    # Unknown columns, as a JSON object per record (rare: computed only when some header has one).
+    extra = ("case when len(m.extra) > 0 then to_json(map_from_entries("
+             "list_transform(m.extra, lambda e: {'k': e.name, 'v': f.fields[e.pos]})))::varchar end"
+             if any(p.header.extra for p in parts) else "null::varchar")
+    con.execute(f"""
+        create or replace temp table batch_input as
+        select *, {', '.join(f'{r.date_in_range_sql(r.col(i.item))} as {_date_column(i)}' for i in items if i.format == 'date')}
+        from (
+            select f.part, m.delivery, f.line, m.delivery_date, f.numeric_cells as _numeric_cells,
+                   coalesce(f.parse_rule, m.file_rule,
+                            case when len(f.fields) <> m.width
+                                  and not (m.trailing_comma and len(f.fields) = m.width + 1 and f.fields[-1] = '')
+                                 then 'wrong_field_count' end) as record_rule,
+                   case when f.parse_rule is null and m.file_rule is not null then m.file_item end as record_item,
+                   {extra} as _extra,
+                   {cells}
+            from batch_records f join batch_parts m using (part)
+        )
+    """)
+    con.execute(f"create or replace temp table valid_ids as {r.identifier_checks_sql(feed, 'batch_input')}")
 
-    good = frame.loc[~bad]
-    accepted = _typed(good, feed)
-    accepted["_file"] = good["_file"]
-    accepted["_line"] = good["_line"]
-    accepted["_extra"] = good["_extra"]
-    return accepted, set_aside
-
-
-def validate_delivery(frame: pd.DataFrame, feed: Feed, delivery_date: date) -> ValidationResult:
-    """Validate one delivery file's rows."""
-    frame = frame.reset_index(drop=True).assign(_file=0, _line=lambda f: np.arange(len(f)) + 2)
-    prepared, missing, extra = prepare_rows(frame, feed)
-    if missing:
-        return ValidationResult(prepared.iloc[0:0], set_aside_whole_file(prepared, missing).drop(columns="_file"), missing, extra)
-    accepted, set_aside = validate_rows(
-        prepared, feed, pd.Series(pd.Timestamp(delivery_date), index=prepared.index), pd.Series(0, index=prepared.index)
+    checks = _checks(feed)
+    answers = ",\n".join(f"{sql} as c{n}" for n, (_, _, sql) in enumerate(checks))
+    first = " ".join(f"when c{n} then {r.literal(rule)}" for n, (rule, _, _) in enumerate(checks))
+    first_item = " ".join(f"when c{n} then {r.literal(item)}" for n, (_, item, _) in enumerate(checks))
+    rules_in_order = list(dict.fromkeys(rule for rule, _, _ in checks))
+    every_rule = ", ".join(
+        f"case when {' or '.join(f'c{n}' for n, (rule, _, _) in enumerate(checks) if rule == name)} then {r.literal(name)} end"
+        for name in rules_in_order
     )
-    return ValidationResult(accepted.drop(columns="_file").reset_index(drop=True), set_aside.drop(columns="_file").reset_index(drop=True), [], extra)
-
-
-def describe(rule: str) -> str:
-    return RULE_TEXT.get(rule, rule)
-
-
-def sample_errors(set_aside: pd.DataFrame, file_name: str, limit: int = 5) -> list[str]:
-    """Readable lines naming file, line and rule, for logs and metadata."""
-    rows = set_aside.head(limit)
-    return [
-        f"{file_name}:{line}: {rule} ({describe(rule)}) on {item}={json.dumps(value, ensure_ascii=False)}"
-        for line, rule, item, value in zip(rows["_line"], rows["rule"], rows["item"], rows["value"], strict=True)
-    ]
+    con.execute(f"""
+        create or replace temp table batch_checks as
+        select part, delivery, line,
+               coalesce(record_rule, case {first} end) as rule,
+               case when record_rule is not null then record_item else case {first_item} end end as item,
+               concat_ws('|', record_rule, {every_rule}) as rules
+        from (select part, delivery, line, record_rule, record_item, {answers} from batch_input)
+    """)
+    lineage = {
+        "_delivery_id": "m.delivery_id", "_file": "m.label", "_line": "i.line", "_delivery_date": "m.delivery_date",
+        "_delivery_seq": "m.delivery_seq", "_department_id": "m.department_id",
+        "_extra": "i._extra",
+    }
+    assert list(lineage) == [n for n, _ in LINEAGE]
+    subject_keys = ", ".join(f"i.{r.col(k)}" for k in ("统一社会信用代码", "证件号码", "工商注册号") if k in feed.item_names)
+    con.execute(f"""
+        create or replace temp table batch_accepted as
+        select {', '.join(_typed(item) for item in items)}, {', '.join(f'{sql} as {name}' for name, sql in lineage.items())}
+        from batch_input i
+        join batch_checks c using (part, line)
+        join batch_parts m using (part)
+        where c.rule is null
+        order by {subject_keys or 'i.line'}, m.delivery_date, i.line
+    """)
+    record = ("case when c.rule in ('wrong_field_count', 'unbalanced_quote') then to_json(f.raw)::varchar "
+              "else to_json(map_from_entries(list_transform(range(1, least(len(m.names), len(f.fields)) + 1), "
+              "lambda k: {'k': m.names[k], 'v': f.fields[k]})))::varchar end")
+    value = "case " + " ".join(f"when c.item = {r.literal(item.item)} then i.{r.col(item.item)}" for item in items) + " end"
+    con.execute(f"""
+        create or replace temp table batch_set_aside as
+        select m.delivery_id, {r.literal(feed.feed)} as feed, m.label as file_path, c.line as _line, c.rule, c.rules,
+               c.item, {value} as value, {record} as record
+        from batch_checks c
+        join batch_input i using (part, line)
+        join batch_parts m using (part)
+        join batch_records f using (part, line)
+        where c.rule is not null
+    """)

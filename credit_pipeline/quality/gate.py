@@ -18,7 +18,7 @@ BLOCKING_SQL = """
 with judged as (
     select *,
            status <> 'ingested' or (rows_in >= $min_rows and rows_set_aside > $threshold * rows_in) as blocks
-    from raw.deliveries
+    from {ledger}
     where feed = $feed
 )
 select b.file_path, b.department_id, b.delivery_date, b.status, b.rows_in, b.rows_set_aside,
@@ -45,9 +45,10 @@ class BlockingDelivery:
     reason: str
 
 
-def blocking_deliveries(con: duckdb.DuckDBPyConnection, feed: Feed) -> list[BlockingDelivery]:
+def blocking_deliveries(con: duckdb.DuckDBPyConnection, ledger: str, feed: Feed) -> list[BlockingDelivery]:
+    """The feed's deliveries that block publication, from the ledger (`ledger`: SQL reading the lake's ledger)."""
     rows = con.execute(
-        BLOCKING_SQL,
+        BLOCKING_SQL.format(ledger=ledger),
         {"feed": feed.feed, "threshold": feed.set_aside_threshold, "min_rows": feed.set_aside_min_rows},
     ).fetchall()
     return [BlockingDelivery(r[0], r[1], str(r[2]), r[3], r[4], r[5], r[6]) for r in rows]

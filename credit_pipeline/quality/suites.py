@@ -1,10 +1,14 @@
-"""One GX suite per feed, derived from the catalogue (expectations/<feed>.json), and validating with it.
+"""One GX suite per feed, derived from the catalogue (expectations/<feed>.json), on what it is for: catalogue
+completeness per delivery (SPEC §3).
 
-The suite files are generated (`python -m credit_pipeline.quality.suites`) and checked in; a test
-regenerates them and compares, so the catalogue and the suites cannot drift apart.
+Ingestion validates every row in SQL (ingest/rules.py) and sets bad rows aside; what the suite sees is one row
+per delivery of a batch, with the share of complete records and, per catalogue item, the share of records set
+aside because of it (ingest/load.py builds that frame). Its expectations are GX's own (values between bounds),
+so nothing is re-implemented for GX and a suite runs in milliseconds whatever the size of the delivery.
 
-Building and writing suites needs no GX. Loading, validating and Data Docs import GX lazily, once
-per process, into one ephemeral (in-memory) context that never talks to the network.
+The suite files are generated (`python -m credit_pipeline.quality.suites`) and checked in; a test regenerates
+them and compares, so the catalogue and the suites cannot drift apart. Loading, validating and Data Docs import
+GX lazily, once per process, into one ephemeral (in-memory) context that never talks to the network.
 """
 
 from __future__ import annotations
@@ -16,38 +20,19 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import pandas as pd
 
-from credit_pipeline.catalogue import Feed, Item, load_catalogue
-from credit_pipeline.ingest.rules import RULE_ORDER, RULE_TEXT, item_violations
+from credit_pipeline.catalogue import Feed, load_catalogue
 from credit_pipeline.settings import EXPECTATIONS_DIR
 
 if TYPE_CHECKING:
     import great_expectations as gx
 
-# Which custom expectation (quality/expectations.py) checks which ingestion rule.
-# decision_after_delivery and duplicate_record are not item rules: they need the delivery.
-RULE_EXPECTATION = {
-    "no_legal_document": "expect_legal_document_on_negative_records",
-    "required_missing": "expect_column_values_to_be_present",
-    "conditional_missing": "expect_column_values_to_be_present_when",
-    "invalid_enum": "expect_column_values_to_be_in_enumeration",
-    "invalid_date": "expect_column_values_to_be_real_dates",
-    "invalid_uscc": "expect_column_values_to_be_valid_uscc",
-    "invalid_id_number": "expect_column_values_to_be_valid_id_number",
-    "invalid_format": "expect_column_values_to_match_catalogue_format",
-}
-
 SAMPLE_SIZE = 5
-# SUMMARY returns the positions (the batch has a RangeIndex) of the first rows breaking each
-# expectation; samples take `_file` and `_line` from those rows. GX's own
-# `unexpected_index_column_names` would do the same, but builds its dicts cell by cell for
-# *every* unexpected row before keeping five: seconds on a million-row batch.
-# The "unexpected index query" is a SQL-minded extra that pandas computes by filtering the whole
-# batch once more per expectation: switched off.
 RESULT_FORMAT = {"result_format": "SUMMARY", "partial_unexpected_count": SAMPLE_SIZE, "return_unexpected_index_query": False}
 DOCS_SITE = "credit_local_site"
+COMPLETE_SHARE = "complete_share"
+SET_ASIDE_SHARE = "set_aside_share:"  # + catalogue item
 
 
 class SuiteLoadError(RuntimeError):
@@ -60,49 +45,26 @@ class ExpectationRunError(RuntimeError):
 
 # ---------------------------------------------------------------- suites from the catalogue (no GX)
 
-_NO_ROWS = pd.DataFrame()
-
-
-def item_rules(item: Item) -> list[str]:
-    """The rules ingestion applies to this item, in RULE_ORDER. Asked of rules.py itself (on a
-    frame without rows) so that the suite has exactly one expectation per rule ingestion checks."""
-    applicable = item_violations(_NO_ROWS, item)
-    return [rule for rule in RULE_ORDER if rule in applicable]
-
-
-def _kwargs(item: Item, rule: str, mostly: float) -> dict[str, Any]:
-    kwargs: dict[str, Any] = {"column": item.item}
-    if rule == "no_legal_document" or (rule == "required_missing" and item.negative_when):
-        kwargs["negative_when"] = item.negative_when
-    elif rule == "conditional_missing":
-        kwargs["condition"] = item.condition
-    elif rule == "invalid_enum":
-        kwargs["value_set"] = list(item.enum_values)
-        kwargs["multi_value"] = item.format == "enum_multi"
-    elif rule in ("invalid_uscc", "invalid_id_number") and item.format_arg:
-        kwargs["type_column"] = item.format_arg
-    elif rule == "invalid_format":
-        kwargs["format"] = item.format
-    kwargs["mostly"] = mostly
-    return kwargs
-
 
 def build_suite_dict(feed: Feed) -> dict[str, Any]:
-    """The GX 1.x suite (as JSON-ready dict) for a feed: one expectation per item and rule.
+    """The GX 1.x suite (as JSON-ready dict) for a feed, over the per-delivery quality frame:
 
-    `mostly` is 1 - the feed's set-aside threshold: single bad rows are set aside by ingestion,
-    the suite fails (and blocks publication) when a rule is broken by more rows than that.
+    - every delivery has at least one record;
+    - its share of complete records reaches the catalogue's completeness threshold;
+    - no catalogue item alone sets aside more than the feed's set-aside threshold of its records.
     """
-    mostly = round(1 - feed.set_aside_threshold, 6)
+    between = "expect_column_values_to_be_between"
     expectations = [
-        {
-            "type": RULE_EXPECTATION[rule],
-            "kwargs": _kwargs(item, rule, mostly),
-            "meta": {"catalogue_item": item.item, "rule": rule},
-            "description": f"{item.item} — {rule}: {RULE_TEXT[rule]}",
-        }
+        {"type": between, "kwargs": {"column": "rows_in", "min_value": 1},
+         "meta": {"catalogue_item": "", "rule": "rows_in"}, "description": "every delivery holds at least one record"},
+        {"type": between, "kwargs": {"column": COMPLETE_SHARE, "min_value": feed.completeness_threshold, "max_value": 1},
+         "meta": {"catalogue_item": "", "rule": "completeness"},
+         "description": f"at least {feed.completeness_threshold:.0%} of a delivery's records carry every required item, valid"},
+    ] + [
+        {"type": between, "kwargs": {"column": SET_ASIDE_SHARE + item.item, "min_value": 0, "max_value": feed.set_aside_threshold},
+         "meta": {"catalogue_item": item.item, "rule": "set_aside_share"},
+         "description": f"{item.item}: at most {feed.set_aside_threshold:.0%} of a delivery's records set aside because of it"}
         for item in feed.items
-        for rule in item_rules(item)
     ]
     return {
         "name": feed.feed,
@@ -149,8 +111,6 @@ def gx_context() -> gx.data_context.EphemeralDataContext:
         InMemoryStoreBackendDefaults,
         ProgressBarsConfig,
     )
-
-    import credit_pipeline.quality.expectations  # noqa: F401  (registers the custom expectations)
 
     config = DataContextConfig(
         store_backend_defaults=InMemoryStoreBackendDefaults(),
@@ -215,50 +175,33 @@ def _validation_definition(feed: str) -> gx.ValidationDefinition:
         source = context.data_sources.get("credit_deliveries")
     except KeyError:
         source = context.data_sources.add_pandas("credit_deliveries")
-    batch = source.add_dataframe_asset(name=feed).add_batch_definition_whole_dataframe("whole_delivery")
+    batch = source.add_dataframe_asset(name=feed).add_batch_definition_whole_dataframe("delivery_quality")
     definition = gx.ValidationDefinition(name=f"{feed}_catalogue", data=batch, suite=load_suite(feed))
     return context.validation_definitions.add(definition)
 
 
 @dataclass(frozen=True)
 class ExpectationOutcome:
-    """One expectation's result on one batch, in the pipeline's terms."""
+    """One expectation's result on one batch's quality frame, in the pipeline's terms."""
 
     feed: str
     expectation_type: str
     column: str
     catalogue_item: str
     rule: str
+    description: str
     success: bool
-    element_count: int
-    unexpected_count: int
-    unexpected_share: float  # of all rows in the batch
-    samples: list[dict[str, Any]] = field(default_factory=list)  # up to 5: _file, _line, value
-
-    @property
-    def description(self) -> str:
-        return RULE_TEXT.get(self.rule, self.rule)
+    element_count: int  # deliveries validated
+    unexpected_count: int  # deliveries outside the bounds
+    samples: list[dict[str, Any]] = field(default_factory=list)  # up to 5: file_path, value
 
 
-def _batch_frame(frame: pd.DataFrame, feed: Feed) -> pd.DataFrame:
-    """What GX sees: the catalogue columns (an absent optional one reads as empty, as in
-    ingestion), `_file` and `_line`, on a fresh RangeIndex."""
+def _frame_for(frame: pd.DataFrame, feed: Feed) -> pd.DataFrame:
+    """Every column the suite names, on a fresh RangeIndex (a share the batch never needed reads 0)."""
     out = frame.reset_index(drop=True)
-    if "_file" not in out.columns:
-        out["_file"] = 0
-    if "_line" not in out.columns:
-        out["_line"] = np.arange(len(out)) + 2  # line 1 is the header
-    missing = {name: "" for name in feed.item_names if name not in out.columns}
-    out = out.assign(**missing)[[*feed.item_names, "_file", "_line"]]
-    # GX's pandas metrics expect nanosecond datetimes; pandas 3 may hand other units.
-    for name in out.columns:
-        if pd.api.types.is_datetime64_any_dtype(out[name]) and str(out[name].dtype) != "datetime64[ns]":
-            out[name] = out[name].astype("datetime64[ns]")
+    for item in feed.items:
+        out[SET_ASIDE_SHARE + item.item] = out.get(SET_ASIDE_SHARE + item.item, 0.0)
     return out
-
-
-def _plain(value: Any) -> Any:
-    return value.item() if isinstance(value, np.generic) else value
 
 
 def _outcome(feed: str, result, batch: pd.DataFrame) -> ExpectationOutcome:
@@ -271,34 +214,30 @@ def _outcome(feed: str, result, batch: pd.DataFrame) -> ExpectationOutcome:
         raise ExpectationRunError(f"{feed}: {config.type} on {config.kwargs.get('column')} raised: {raised[0]}")
     column = config.kwargs["column"]
     stats = result.result
-    element_count = int(stats.get("element_count") or 0)
-    unexpected_count = int(stats.get("unexpected_count") or 0)
     positions = list(stats.get("partial_unexpected_index_list") or [])[:SAMPLE_SIZE]
-    samples = [
-        {"_file": _plain(row["_file"]), "_line": _plain(row["_line"]), "value": _plain(row[column])}
-        for row in batch.loc[positions, ["_file", "_line", column]].to_dict("records")
-    ]
+    samples = [{"file_path": row["file_path"], "value": row[column]}
+               for row in batch.loc[positions, ["file_path", column]].to_dict("records")]
     return ExpectationOutcome(
         feed=feed,
         expectation_type=config.type,
         column=column,
-        catalogue_item=config.meta.get("catalogue_item", column),
+        catalogue_item=config.meta.get("catalogue_item", ""),
         rule=config.meta.get("rule", ""),
+        description=config.description or "",
         success=bool(result.success),
-        element_count=element_count,
-        unexpected_count=unexpected_count,
-        unexpected_share=unexpected_count / element_count if element_count else 0.0,
+        element_count=int(stats.get("element_count") or 0),
+        unexpected_count=int(stats.get("unexpected_count") or 0),
         samples=samples,
     )
 
 
 def validate_frame(frame: pd.DataFrame, feed: Feed) -> list[ExpectationOutcome]:
-    """Run the feed's suite on one batch (text cells, '' = empty, with `_file` and `_line`).
+    """Run the feed's suite on a batch's quality frame (one row per delivery; see ingest/load.py).
 
     The result is also kept in the context's validation store, for build_data_docs.
     """
     definition = _validation_definition(feed.feed)
-    batch = _batch_frame(frame, feed)
+    batch = _frame_for(frame, feed)
     result = definition.run(batch_parameters={"dataframe": batch}, result_format=RESULT_FORMAT)
     return [_outcome(feed.feed, r, batch) for r in result.results]
 

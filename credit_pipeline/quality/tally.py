@@ -2,38 +2,41 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from credit_pipeline.catalogue import Feed
 from credit_pipeline.markdown import markdown_table
 
 
 class SuiteTally:
-    """Runs the feed's GX suite on every ingested batch and adds up each expectation's results."""
+    """Runs the feed's GX suite on every ingested batch's quality frame and adds up each expectation's results."""
 
     def __init__(self, feed: Feed) -> None:
         self.feed = feed
-        self.rows: dict[tuple[str, str], dict] = {}
+        self.rows: dict[str, dict] = {}
 
-    def __call__(self, frame, file_paths: list[str]) -> None:
+    def __call__(self, frame: pd.DataFrame) -> None:
         from credit_pipeline.quality.suites import validate_frame
 
         for o in validate_frame(frame, self.feed):
             row = self.rows.setdefault(
-                (o.expectation_type, o.column),
-                {"expectation": o.expectation_type, "catalogue_item": o.catalogue_item, "rule": o.rule,
-                 "rows": 0, "unexpected": 0, "samples": []},
+                o.column,
+                {"expectation": o.description or o.expectation_type, "catalogue_item": o.catalogue_item, "rule": o.rule,
+                 "deliveries": 0, "unexpected": 0, "samples": []},
             )
-            row["rows"] += o.element_count
+            row["deliveries"] += o.element_count
             row["unexpected"] += o.unexpected_count
             room = 3 - len(row["samples"])
-            row["samples"] += [f"{file_paths[s['_file']]}:{s['_line']} {s['value']!r}" for s in o.samples[:max(room, 0)]]
+            row["samples"] += [f"{s['file_path']} {s['value']:.2%}" if isinstance(s["value"], float) else f"{s['file_path']} {s['value']}"
+                               for s in o.samples[:max(room, 0)]]
 
     def markdown(self) -> str:
         failing = [r for r in self.rows.values() if r["unexpected"]]
         if not failing:
             return f"all {len(self.rows)} expectations met" if self.rows else "no new delivery validated"
         return markdown_table([
-            {"expectation": r["expectation"], "catalogue item": r["catalogue_item"], "rule": r["rule"],
-             "unexpected": r["unexpected"], "share": f"{r['unexpected'] / r['rows']:.2%}",
-             "samples (file:line value)": "<br>".join(f"`{s}`" for s in r["samples"])}
+            {"expectation": r["expectation"], "catalogue item": r["catalogue_item"],
+             "deliveries outside": f"{r['unexpected']} of {r['deliveries']}",
+             "samples (file value)": "<br>".join(f"`{s}`" for s in r["samples"])}
             for r in sorted(failing, key=lambda r: -r["unexpected"])
         ])

@@ -1,4 +1,4 @@
-"""Ingestion of the feed drop: one asset per feed folder (raw/<feed>), plus the delivery ledger.
+"""Ingestion of the feed drop into the lake's raw layer: one asset per feed folder (raw/<feed>), plus the ledger.
 
 A delivery is ingested once, by content: re-dropping a file or repeating a run changes nothing.
 """
@@ -7,6 +7,8 @@ import dagster as dg
 
 from credit_pipeline.catalogue import load_catalogue
 from credit_pipeline.defs.ingestion.checks import catalogue_gate, check_specs, feed_key, rows_reconcile
+from credit_pipeline.ingest.drop import unknown_folders
+from credit_pipeline.ingest.engine import ingestion_engine
 from credit_pipeline.ingest.load import FeedIngestReport, ingest_feed
 from credit_pipeline.markdown import markdown_table
 from credit_pipeline.quality.tally import SuiteTally
@@ -21,18 +23,19 @@ def _feed_specs() -> list[dg.AssetSpec]:
     specs = [
         dg.AssetSpec(
             feed_key(f.feed),
-            description=f"{f.name_cn} (`{f.feed}/`): accepted rows of every delivery, typed, with file, line and delivery date.",
+            description=f"{f.name_cn} (`{f.feed}/`): accepted rows of every delivery, typed, with file, line and delivery, "
+            f"as Parquet in the lake (`lake/raw/{f.feed}/`).",
             group_name="ingestion",
-            kinds={"python", "duckdb"},
+            kinds={"python", "duckdb", "parquet"},
             metadata={"feed_folder": f.feed, "catalogue_items": len(f.items)},
             skippable=True,
         )
         for f in FEEDS.values()
     ]
-    specs.append(dg.AssetSpec(LEDGER_KEY, description="Delivery ledger: one row per delivery with rows in, accepted and set aside.",
-                              group_name="ingestion", kinds={"duckdb"}, skippable=True))
-    specs.append(dg.AssetSpec(SET_ASIDE_KEY, description="Rows set aside, each with file, line and the rule it broke.",
-                              group_name="ingestion", kinds={"duckdb"}, skippable=True))
+    specs.append(dg.AssetSpec(LEDGER_KEY, description="Delivery ledger: one row per delivery with rows in, accepted and set aside "
+                              "(`lake/raw/_deliveries/`).", group_name="ingestion", kinds={"parquet"}, skippable=True))
+    specs.append(dg.AssetSpec(SET_ASIDE_KEY, description="Rows set aside, each with file, line, the rule it broke and the "
+                              "original record (`lake/raw/_set_aside/`).", group_name="ingestion", kinds={"parquet"}, skippable=True))
     return specs
 
 
@@ -49,7 +52,7 @@ def _metadata(report: FeedIngestReport) -> dict:
         "rows_accepted": report.rows_accepted,
         "rows_set_aside": report.rows_set_aside,
         "duplicate_files": dg.MetadataValue.json(report.duplicates),
-        "misnamed_files": dg.MetadataValue.json(report.misnamed),
+        "problems": dg.MetadataValue.json(report.problems),
         "unchanged_files": report.unchanged_files,
         "deliveries": dg.MetadataValue.md(markdown_table(deliveries)) if deliveries else "no new delivery",
         "sample_errors": dg.MetadataValue.md("\n".join(f"- `{e}`" for e in errors)) if errors else "none",
@@ -58,30 +61,40 @@ def _metadata(report: FeedIngestReport) -> dict:
 
 @dg.multi_asset(specs=_feed_specs(), check_specs=check_specs(list(FEEDS.values())), can_subset=True, name="ingest_feed_drop")
 def ingest_feed_drop(context: dg.AssetExecutionContext, credit: CreditResource):
-    """Scan the feed drop and ingest every delivery not seen before, feed by feed."""
+    """Scan the feed drop and ingest every delivery not seen before into the lake, feed by feed."""
     settings = credit.settings
     selected = context.selected_asset_keys
     feeds = [f for f in FEEDS.values() if feed_key(f.feed) in selected] or list(FEEDS.values())
     tallies = {feed.feed: SuiteTally(feed) for feed in feeds}
-    reports = {feed.feed: ingest_feed(settings.warehouse_path, settings.feed_dir, feed, tallies[feed.feed]) for feed in feeds}
-    docs = None
-    if any(t.rows for t in tallies.values()):
-        from credit_pipeline.quality.suites import build_data_docs
+    with ingestion_engine(settings) as (con, lake):
+        for problem in unknown_folders(settings.feed_dir, FEEDS):
+            context.log.warning(f"{problem.relative_path}: {problem.reason}")
+        reports = {}
+        for feed in feeds:
+            report = reports[feed.feed] = ingest_feed(lake, settings.feed_dir, feed, con, tallies[feed.feed])
+            context.log.info(
+                f"{feed.feed}: {len(report.ingested)} new deliveries, {report.rows_in:,} rows in = "
+                f"{report.rows_accepted:,} accepted + {report.rows_set_aside:,} set aside; "
+                f"{len(report.duplicates)} duplicate files, {report.unchanged_files:,} unchanged"
+            )
+            for outcome in report.ingested:
+                if outcome.status != "ingested" or outcome.rows_set_aside:
+                    rules = ", ".join(f"{k} {v}" for k, v in list(outcome.set_aside_by_rule.items())[:3])
+                    context.log.warning(f"{outcome.file_path}: {outcome.status}, {outcome.rows_in} in, "
+                                        f"{outcome.rows_set_aside} set aside ({rules}); first: {'; '.join(outcome.errors[:2])}")
+            for problem in report.problems:
+                context.log.warning(problem)
+        docs = None
+        if any(t.rows for t in tallies.values()):
+            from credit_pipeline.quality.suites import build_data_docs
 
-        docs = str(build_data_docs(settings.gx_docs_dir))
-    for feed in feeds:
-        report = reports[feed.feed]
-        context.log.info(
-            f"{feed.feed}: {len(report.ingested)} new deliveries, {report.rows_in} rows in, "
-            f"{report.rows_accepted} accepted, {report.rows_set_aside} set aside, {len(report.duplicates)} duplicate files"
-        )
-        for outcome in report.ingested:
-            for line in outcome.errors[:5]:
-                context.log.warning(line)
-        if feed_key(feed.feed) in selected:
-            yield dg.MaterializeResult(asset_key=feed_key(feed.feed), metadata=_metadata(report))
-            yield rows_reconcile(settings, feed.feed)
-            yield catalogue_gate(settings, feed, tallies[feed.feed], docs)
+            docs = str(build_data_docs(settings.gx_docs_dir))
+        for feed in feeds:
+            if feed_key(feed.feed) in selected:
+                report = reports[feed.feed]
+                yield dg.MaterializeResult(asset_key=feed_key(feed.feed), metadata=_metadata(report))
+                yield rows_reconcile(con, lake, feed.feed, report.batches)
+                yield catalogue_gate(con, lake, feed, tallies[feed.feed], docs)
     for key in (LEDGER_KEY, SET_ASIDE_KEY):
         if key in selected:
             yield dg.MaterializeResult(asset_key=key)

@@ -1,6 +1,7 @@
 """The dbt models (staging → intermediate → marts) as Dagster assets; dbt tests are asset checks."""
 
 import json
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -9,8 +10,10 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
 from credit_pipeline.dbt import dbt_project
+from credit_pipeline.ingest.lake import Lake
 from credit_pipeline.rerating import RATING_MODE_TAG, merge_scope, record_full_rating, scope_refusal
 from credit_pipeline.resources import CreditResource
+from credit_pipeline.warehouse import ensure_bookkeeping
 
 # The scoped target keeps its own partial parse, so same-day scoped runs skip most of dbt's parsing.
 SCOPED_TARGET_PATH = Path("target") / "scoped"
@@ -39,6 +42,10 @@ def credit_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, cr
     merge them into the warehouse once every test has passed.
     """
     settings = credit.settings
+    lake = Lake(settings.lake_dir)
+    ensure_bookkeeping(settings.warehouse_path)
+    # dbt finds the warehouse and the lake under CREDIT_HOME (profiles.yml, the sources): this run's home.
+    os.environ["CREDIT_HOME"] = str(settings.home)
     dbt_vars = ["--vars", json.dumps({"as_of_date": settings.as_of.isoformat()})]
     scoped = context.run.tags.get(RATING_MODE_TAG) == "scoped"
     refusal = scope_refusal(settings.warehouse_path, dbt_project.manifest_path) if scoped else None
@@ -54,11 +61,11 @@ def credit_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, cr
         invocation = dbt.cli(["build", *dbt_vars], context=context)
     yield from invocation.stream()
     if scoped:
-        report = merge_scope(settings.warehouse_path, dbt_project.manifest_path, context.run.run_id, settings.as_of)
+        report = merge_scope(settings.warehouse_path, lake, dbt_project.manifest_path, context.run.run_id, settings.as_of)
         context.log.info(
             f"merged {report.core_subjects:,} subjects (computed with {report.context_subjects:,} more for their ties) "
             f"from {report.deliveries:,} new deliveries: "
             + ", ".join(f"{table} -{removed:,}/+{written:,}" for table, (removed, written) in report.rows.items())
         )
     else:
-        record_full_rating(settings.warehouse_path, dbt_project.manifest_path, context.run.run_id, settings.as_of)
+        record_full_rating(settings.warehouse_path, lake, dbt_project.manifest_path, context.run.run_id, settings.as_of)

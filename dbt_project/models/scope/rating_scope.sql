@@ -10,7 +10,7 @@
 {% set last_rating = adapter.get_relation(database=target.database, schema='intermediate', identifier='int_subjects') %}
 with unrated as (
     select delivery_id from {{ source('raw', 'deliveries') }}
-    where delivery_id not in (select delivery_id from {{ source('raw', 'rated_deliveries') }})
+    where delivery_id not in (select delivery_id from {{ source('pipeline', 'rated_deliveries') }})
 ),
 delivered as (
     {% for feed in record_feeds %}

@@ -1,0 +1,41 @@
+"""The warehouse: the DuckDB file dbt builds the models in, and the pipeline's own bookkeeping (schema `pipeline`).
+
+Delivered data is not here: it is the lake's raw layer (ingest/lake.py), which dbt reads in place. What the
+pipeline records about itself is: every rating (full or scoped, as of which date, with which models), the
+deliveries each rating took in, and the subjects a scoped rating replaced (publication republishes those).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+BOOKKEEPING_DDL = """
+create schema if not exists pipeline;
+create table if not exists pipeline.ratings (
+    run_id     varchar primary key,
+    mode       varchar not null,          -- full | scoped
+    as_of_date date not null,
+    rated_at   timestamp not null,
+    models_fingerprint varchar            -- the dbt models and seeds it was built with
+);
+create table if not exists pipeline.rated_deliveries (
+    delivery_id varchar primary key,
+    run_id      varchar not null          -- the rating that took it in
+);
+create table if not exists pipeline.rerated_subjects (
+    run_id     varchar not null,
+    subject_id varchar not null
+);
+"""
+
+
+def connect(warehouse: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    return duckdb.connect(str(warehouse), read_only=read_only)
+
+
+def ensure_bookkeeping(warehouse: Path) -> None:
+    with connect(warehouse) as con:
+        con.execute(BOOKKEEPING_DDL)
