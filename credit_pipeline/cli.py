@@ -86,13 +86,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     from credit_tools.bench import run_benchmark
 
-    return run_benchmark(subjects=args.subjects, seed=args.seed, daily_records=args.daily_records)
-
-
-def cmd_bench_repair(args: argparse.Namespace) -> int:
-    from credit_tools.bench import run_repair_benchmark
-
-    return run_repair_benchmark(Path(args.home).resolve(), date.fromisoformat(args.as_of), args.repairs)
+    return run_benchmark(subjects=args.subjects, seed=args.seed, daily_records=args.daily_records,
+                         home=Path(args.home).resolve() if args.home else None)
 
 
 def cmd_bench_check(args: argparse.Namespace) -> int:
@@ -170,12 +165,8 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--subjects", type=int, default=100_000)
     bench.add_argument("--seed", type=int, default=7)
     bench.add_argument("--daily-records", type=int, default=100_000)
+    bench.add_argument("--home", help="a folder to build in and keep (its drop is reused when there is one)")
     bench.set_defaults(func=cmd_bench)
-    repair = sub.add_parser("bench-repair", help="time a repair landing to the republished marts, on a built benchmark home")
-    repair.add_argument("--home", required=True, help="a CREDIT_HOME built by `bench` with CREDIT_BENCH_KEEP=1")
-    repair.add_argument("--as-of", default="2026-11-20", help="the date it was built as of")
-    repair.add_argument("--repairs", type=int, default=3)
-    repair.set_defaults(func=cmd_bench_repair)
     bchk = sub.add_parser("bench-check", help="time check and report per subject on a published release")
     bchk.add_argument("--home", required=True, help="a CREDIT_HOME with a published release")
     bchk.add_argument("--subjects", type=int, default=200)

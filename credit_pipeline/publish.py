@@ -1,161 +1,208 @@
 """Publishing the marts for BI and the disclosure site, atomically (SPEC §6).
 
-Each publication is a new release folder (Parquet per mart + published.duckdb + manifest.json);
-$CREDIT_HOME/publish is a symlink switched to it with one rename, so a reader sees the old set or
+Each publication is a new release folder, immutable once written:
+
+    releases/<name>/<mart>/bucket=NN/part-0.parquet   a mart with subject_id, split by subject (hive style)
+    releases/<name>/<mart>/part-0.parquet             a mart without (the measure list)
+    releases/<name>/published.duckdb                  one view per mart over its files
+    releases/<name>/manifest.json                     as-of date, run, rows, buckets, what was republished
+
+`$CREDIT_HOME/publish` is a symlink switched to the new release with one rename, so a reader sees the old set or
 the new one, never half. Readers never open the warehouse, so they never block the pipeline.
+
+A subject's rows sit in the bucket its id hashes to (`bucket_sql`, the same on every engine). After scoped
+ratings only the buckets holding a re-rated subject are written again; every other file is a hard link to the
+previous release's. A mart is written whole after a full rating, when its columns changed, or when its number
+of buckets changed with its size.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
 import shutil
+from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 
 import duckdb
 
-from credit_pipeline.rerating import per_subject_tables
+from credit_pipeline.ingest.rules import literal, quote
 from credit_pipeline.settings import DBT_MANIFEST
 
-MARTS = (
-    "credit_archive",
-    "credit_rating",
-    "rating_history",
-    "public_disclosure",
-    "supervision_plan",
-    "joint_measures",
-    "department_quality",
-    "lifecycle_history",
-    "measure_list",
-    "red_black_conflicts",
-    "related_party_risks",
-)
 KEEP_RELEASES = 3
-LITERAL_FILTER_MAX = 10_000  # records whose disclosure rows are replaced by a constant filter
+ROWS_PER_BUCKET = 100_000  # a repair rewrites one file per mart of about this many rows, whatever the archive's size
+MAX_BUCKETS = 256
+PUBLIC_MART = "public_disclosure"  # its subject_id is masked: rows are bucketed by the masked id
+
+
+def bucket_sql(column: str, buckets: int) -> str:
+    """The bucket of a subject id: the first 32 bits of its md5, modulo the mart's number of buckets (md5 is the same
+    on every engine and version, unlike hash())."""
+    return f"(('0x' || substr(md5({column}), 1, 8))::bigint % {buckets})::integer"
+
+
+@cache
+def published_marts(manifest_path: Path = DBT_MANIFEST) -> tuple[str, ...]:
+    """Every model of the dbt project's marts folder, in name order: what a release holds."""
+    manifest = json.loads(Path(manifest_path).read_text(encoding="utf-8"))
+    return tuple(sorted(
+        node["alias"] for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and node["fqn"][1:2] == ["marts"]
+    ))
+
+
+def buckets_for(rows: int) -> int:
+    """A power of two so that a bucket holds about ROWS_PER_BUCKET rows (1 for a small mart)."""
+    return min(MAX_BUCKETS, 2 ** max(0, math.ceil(math.log2(max(rows, 1) / ROWS_PER_BUCKET))))
+
+
+@dataclass
+class MartPlan:
+    name: str
+    keyed: bool  # has subject_id: split into buckets
+    buckets: int
+    rows: int
+    columns: list[tuple[str, str]]
+    rewrite: set[int] | None  # buckets to write; None: all of them
 
 
 def _release_name(run_id: str) -> str:
     return datetime.now().strftime("%Y%m%dT%H%M%S%f") + "-" + run_id[:8]
 
 
+def _columns(con: duckdb.DuckDBPyConnection, mart: str) -> list[tuple[str, str]]:
+    return [tuple(r) for r in con.execute(
+        "select column_name, data_type from information_schema.columns "
+        "where table_catalog = 'warehouse' and table_schema = 'marts' and table_name = ? order by ordinal_position",
+        [mart],
+    ).fetchall()]
+
+
 def _republished_subjects(con: duckdb.DuckDBPyConnection, previous: dict | None) -> str | None:
-    """SQL listing the subjects re-rated since the previous release, or None when a full release is needed:
-    no previous release, or a full rating since (every subject may have changed, e.g. a new as-of date)."""
+    """SQL listing the subjects re-rated since the previous release, or None when every subject may have changed:
+    no previous release, or a full rating since it."""
     since = (previous or {}).get("rated_through")
     if since is None:
         return None
     last_full = con.execute("select max(rated_at) from warehouse.pipeline.ratings where mode = 'full'").fetchone()[0]
     if last_full is not None and last_full.isoformat() > since:
         return None
-    return (
-        "select distinct s.subject_id from warehouse.pipeline.rerated_subjects s join warehouse.pipeline.ratings r using (run_id) "
-        f"where r.rated_at > timestamp '{since}'"
-    )
+    return ("select distinct s.subject_id from warehouse.pipeline.rerated_subjects s "
+            f"join warehouse.pipeline.ratings r using (run_id) where r.rated_at > timestamp {literal(since)}")
 
 
-def _columns(con: duckdb.DuckDBPyConnection, catalog: str, schema: str, mart: str) -> list[tuple[str, str]]:
-    return con.execute(
-        "select column_name, data_type from information_schema.columns "
-        "where table_catalog = ? and table_schema = ? and table_name = ? order by ordinal_position",
-        [catalog, schema, mart],
-    ).fetchall()
+def _plan(con: duckdb.DuckDBPyConnection, marts: tuple[str, ...], previous: dict | None, subjects: str | None) -> list[MartPlan]:
+    plans = []
+    before = (previous or {}).get("marts", {})
+    for mart in marts:
+        columns = _columns(con, mart)
+        keyed = any(name == "subject_id" for name, _ in columns)
+        rows = con.execute(f"select count(*) from warehouse.marts.{quote(mart)}").fetchone()[0]
+        buckets = buckets_for(rows) if keyed else 1
+        earlier = before.get(mart, {})
+        same_shape = earlier.get("columns") == [list(c) for c in columns] and earlier.get("buckets") == buckets
+        rewrite = None
+        if subjects is not None and keyed and same_shape:
+            # The masked id of a natural person is what public_disclosure is split by.
+            key = ("coalesce(r.public_subject_id, s.subject_id)" if mart == PUBLIC_MART else "s.subject_id")
+            rewrite = {b for (b,) in con.execute(
+                f"select distinct {bucket_sql(key, buckets)} from ({subjects}) s "
+                "left join warehouse.marts.credit_rating r using (subject_id)"
+            ).fetchall()}
+        plans.append(MartPlan(mart, keyed, buckets, rows, columns, rewrite))
+    return plans
 
 
-def _same_columns(con: duckdb.DuckDBPyConnection, mart: str) -> bool:
-    return _columns(con, "published", "main", mart) == _columns(con, "warehouse", "marts", mart)
+def _write_mart(con: duckdb.DuckDBPyConnection, plan: MartPlan, release: Path, previous: Path | None) -> None:
+    folder = release / plan.name
+    folder.mkdir()
+    source = f"warehouse.marts.{quote(plan.name)}"
+    if not plan.keyed:
+        con.execute(f"copy (select * from {source}) to {literal(str(folder / 'part-0.parquet'))} (format parquet, compression zstd)")
+        return
+    bucket = bucket_sql("subject_id", plan.buckets)
+    wanted = range(plan.buckets) if plan.rewrite is None else sorted(plan.rewrite)
+    if plan.rewrite is not None:
+        for b in range(plan.buckets):
+            if b not in plan.rewrite and (previous / plan.name / f"bucket={b:03d}").exists():
+                (folder / f"bucket={b:03d}").mkdir()
+                for part in (previous / plan.name / f"bucket={b:03d}").iterdir():
+                    os.link(part, folder / f"bucket={b:03d}" / part.name)  # unchanged: the same file, not a copy
+    if wanted:
+        # Sorted by subject within a bucket: a look-up of one subject reads a few row groups of one file.
+        filter_ = "" if plan.rewrite is None else f"where {bucket} in ({', '.join(map(str, wanted))})"
+        con.execute(
+            f"copy (select *, {bucket} as bucket from {source} {filter_} order by bucket, subject_id) "
+            f"to {literal(str(folder))} (format parquet, compression zstd, partition_by (bucket), "
+            "filename_pattern 'part-{i}', overwrite_or_ignore true)"
+        )
+        _normalise_bucket_folders(folder)
+    for b in wanted:  # a bucket no row hashes to is still there, empty, so every reader sees every bucket
+        target = folder / f"bucket={b:03d}"
+        if not target.exists():
+            target.mkdir()
+            con.execute(
+                f"copy (select *, 0 as bucket from {source} where false) to {literal(str(target / 'part-0.parquet'))} "
+                "(format parquet)"
+            )
 
 
-def _has_subject_id(con: duckdb.DuckDBPyConnection, mart: str) -> bool:
-    return any(name == "subject_id" for name, _ in _columns(con, "warehouse", "marts", mart))
+def _normalise_bucket_folders(folder: Path) -> None:
+    """DuckDB names partition folders bucket=7; releases name them bucket=007 so they list in order."""
+    for path in list(folder.iterdir()):
+        name = path.name
+        if name.startswith("bucket=") and len(name) != len("bucket=000"):
+            path.rename(folder / f"bucket={int(name.split('=')[1]):03d}")
 
 
-def _apply_changes(con: duckdb.DuckDBPyConnection, subjects: str, per_subject: set[str]) -> set[str]:
-    """Replace the re-rated subjects' rows in the copied release's keyed marts; return those that changed."""
-    changed = set()
-    # public_disclosure has no unmasked subject key, so its rows are replaced by record: every record of
-    # the subjects as published before and as rated now (a record shared with another subject is
-    # rewritten from the warehouse unchanged).
-    con.execute(f"""
-        create temp table changed_records as
-        select feed, document_no from main.credit_archive where role = '本人' and subject_id in ({subjects})
-        union
-        select feed, document_no from warehouse.marts.credit_archive where role = '本人' and subject_id in ({subjects})
-    """)
-    for mart in MARTS:
-        if mart in per_subject:
-            key, keys = "subject_id", f"({subjects})"
-        elif mart == "public_disclosure":
-            key, keys = "(feed, document_no)", "(select feed, document_no from changed_records)"
-            documents = [r[0] for r in con.execute("select distinct document_no from changed_records").fetchall()]
-            if len(documents) <= LITERAL_FILTER_MAX:
-                # As constants the filter reaches the archive scan under the view; as a join it would not.
-                literal = ", ".join("'" + d.replace("'", "''") + "'" for d in documents) or "null"
-                keys = f"{keys} and document_no in ({literal})"
-        else:
-            continue  # rewritten whole by build_release
-        removed = con.execute(f"delete from main.{mart} where {key} in {keys}").fetchone()[0]
-        written = con.execute(f"insert into main.{mart} by name select * from warehouse.marts.{mart} where {key} in {keys}").fetchone()[0]
-        if removed or written:
-            changed.add(mart)
-    con.execute("drop table changed_records")
-    return changed
+def mart_glob(release: Path, mart: str, keyed: bool) -> str:
+    return str(release / mart / ("*/*.parquet" if keyed else "*.parquet"))
 
 
-def build_release(warehouse: Path, releases_dir: Path, run_id: str, as_of: str, previous: Path | None = None) -> Path:
-    """Write every mart into a new release folder; nothing a reader sees changes yet.
-
-    With a previous release and only scoped ratings since, its published.duckdb is copied and just the
-    re-rated subjects' rows are replaced (per_subject marts, and their records in public_disclosure; the
-    small rest is rewritten), and unchanged marts keep their Parquet file. Otherwise every mart is
-    written from the warehouse.
-    """
-    release = releases_dir / _release_name(run_id)
-    release.mkdir(parents=True)
+def build_release(warehouse: Path, releases_dir: Path, run_id: str, as_of: str, previous: Path | None = None,
+                  engine: str = "duckdb") -> Path | None:
+    """Write a new release folder (nothing a reader sees changes yet); None when nothing changed since `previous`."""
     previous_manifest = read_manifest(previous) if previous else None
-    if previous_manifest:
-        shutil.copyfile(previous / "published.duckdb", release / "published.duckdb")
-    con = duckdb.connect(str(release / "published.duckdb"))
+    con = duckdb.connect(config={"preserve_insertion_order": False})
     try:
-        con.execute("set preserve_insertion_order = false")  # lets the Parquet writer use every core
-        con.execute(f"attach '{warehouse}' as warehouse (read_only)")
+        con.execute(f"attach {literal(str(warehouse))} as warehouse (read_only)")
         rated_through = con.execute("select max(rated_at) from warehouse.pipeline.ratings").fetchone()[0]
+        deliveries = con.execute("select count(*) from warehouse.pipeline.rated_deliveries").fetchone()[0]
         subjects = _republished_subjects(con, previous_manifest) if previous_manifest else None
-        per_subject = {table for schema, table in per_subject_tables(DBT_MANIFEST) if schema == "marts"}
-        if subjects is not None and not all(_same_columns(con, mart) for mart in MARTS):
-            subjects = None
-        keyed = per_subject | {"public_disclosure"} if subjects is not None else set()
-        con.execute("begin")
-        changed = _apply_changes(con, subjects, per_subject) if keyed else set()
-        for mart in MARTS:
-            if mart not in keyed:
-                # Sorted by subject, so a look-up of one subject (credit-pipeline check) reads a few row groups
-                # of each table instead of all of them; rows replaced later are appended at the end.
-                order = " order by subject_id" if _has_subject_id(con, mart) else ""
-                con.execute(f"create or replace table main.{mart} as select * from warehouse.marts.{mart}{order}")
-                changed.add(mart)
-        con.execute("commit")
+        if (subjects is not None and previous_manifest.get("as_of_date") == as_of
+                and previous_manifest.get("deliveries_rated") == deliveries
+                and not con.execute(f"select count(*) from ({subjects})").fetchone()[0]):
+            return None  # no new delivery, no subject re-rated, the same day: the release readers have stands
+        plans = _plan(con, published_marts(), previous_manifest, subjects)
+        release = releases_dir / _release_name(run_id)
+        release.mkdir(parents=True)
+        for plan in plans:
+            _write_mart(con, plan, release, previous)
         republished = con.execute(f"select count(*) from ({subjects})").fetchone()[0] if subjects is not None else None
-        counts = {}
-        for mart in MARTS:
-            target = release / f"{mart}.parquet"
-            if mart in changed:
-                # snappy: about a third faster to write than zstd at city scale, for files ~1.3× larger.
-                con.execute(f"copy main.{mart} to '{target}' (format parquet, compression snappy)")
-            else:
-                os.link(previous / target.name, target)  # unchanged: the previous release's file, not a copy
-            counts[mart] = con.execute(f"select count(*) from main.{mart}").fetchone()[0]
         con.execute("detach warehouse")
     finally:
         con.close()
+    with duckdb.connect(str(release / "published.duckdb")) as views:
+        for plan in plans:
+            views.execute(
+                f"create view {quote(plan.name)} as select * from read_parquet({literal(mart_glob(release, plan.name, plan.keyed))}, "
+                f"hive_partitioning = {'true' if plan.keyed else 'false'})"
+            )
     manifest = {
         "as_of_date": as_of,
         "run_id": run_id,
+        "engine": engine,
         "published_at": datetime.now().isoformat(timespec="seconds"),
         "rated_through": rated_through.isoformat() if rated_through else None,
         "mode": "full" if republished is None else "incremental",
         "subjects_republished": republished,
-        "rows": counts,
+        "deliveries_rated": deliveries,
+        "rows": {p.name: p.rows for p in plans},
+        "marts": {p.name: {"buckets": p.buckets if p.keyed else None, "columns": [list(c) for c in p.columns],
+                           "rewritten": p.buckets if p.rewrite is None else len(p.rewrite)} for p in plans},
     }
     (release / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
     return release
@@ -181,10 +228,13 @@ def prune_releases(releases_dir: Path, publish_dir: Path, keep: int = KEEP_RELEA
             shutil.rmtree(old, ignore_errors=True)
 
 
-def publish(warehouse: Path, home: Path, run_id: str, as_of: str) -> dict:
+def publish(warehouse: Path, home: Path, run_id: str, as_of: str) -> dict | None:
+    """Publish a new release and switch readers to it; None when nothing changed since the current one."""
     releases_dir, publish_dir = home / "releases", home / "publish"
     previous = publish_dir.resolve() if publish_dir.exists() else None
     release = build_release(warehouse, releases_dir, run_id, as_of, previous)
+    if release is None:
+        return None
     switch_to(release, publish_dir)
     prune_releases(releases_dir, publish_dir)
     return json.loads((release / "manifest.json").read_text(encoding="utf-8")) | {"release": str(release)}

@@ -7,7 +7,7 @@ import dagster as dg
 from tests import scenario
 from credit_pipeline.catalogue import load_catalogue
 from credit_tools.demo.writers import write_delivery
-from credit_pipeline.publish import MARTS
+from credit_pipeline.publish import published_marts
 from tests.environment import credit_resources
 
 
@@ -18,7 +18,7 @@ def test_definitions_load_with_schedule_sensor_and_checks():
     graph = defs.resolve_asset_graph()
     keys = {k.to_user_string() for k in graph.get_all_asset_keys()}
     assert {f"raw/{feed}" for feed in load_catalogue()} <= keys
-    assert {f"marts/{m}" for m in MARTS} <= keys and "publish/published_marts" in keys
+    assert {f"marts/{m}" for m in published_marts()} <= keys and "publish/published_marts" in keys
     checks = {c.name for c in graph.asset_check_keys}
     assert "rows_reconcile" in checks
     assert any(name.startswith("accepted_values_credit_rating_credit_class") for name in checks)
@@ -26,7 +26,7 @@ def test_definitions_load_with_schedule_sensor_and_checks():
     assert defs.resolve_sensor_def("feed_drop_sensor") is not None
     assert defs.resolve_sensor_def("lifecycle_sensor").minimum_interval_seconds <= 60  # within a minute of landing
     assert defs.resolve_job_def("credit_daily") is not None
-    assert defs.resolve_job_def("credit_changes").tags["credit/rating"] == "scoped"
+    assert defs.resolve_job_def("credit_full_rebuild").tags["credit/rating"] == "full"
 
 
 def test_the_drop_sensor_neither_loses_nor_repeats_a_delivery(credit_env):

@@ -15,6 +15,7 @@ from credit_pipeline.cli import run_pipeline
 from credit_pipeline.ingest.lake import Lake
 from credit_tools.demo.generator import generate_drop
 from tests.environment import credit_environment
+from tests.marts import read_mart
 
 pytestmark = pytest.mark.e2e  # runs the pipeline through Dagster
 
@@ -47,7 +48,7 @@ def test_every_planted_defect_is_set_aside_under_its_rule(generated):
 
 
 def test_nothing_is_lost_and_duplicates_are_one_delivery(generated):
-    quality = pd.read_parquet(generated["publish"] / "department_quality.parquet")
+    quality = read_mart(generated["publish"], "department_quality")
     assert (quality.rows_in == quality.rows_accepted + quality.rows_set_aside).all()
     written = sum(generated["summary"]["records"].values())
     assert quality.rows_in.sum() == written
@@ -55,9 +56,9 @@ def test_nothing_is_lost_and_duplicates_are_one_delivery(generated):
 
 
 def test_every_class_occurs_and_disclosure_is_masked(generated):
-    rating = pd.read_parquet(generated["publish"] / "credit_rating.parquet")
+    rating = read_mart(generated["publish"], "credit_rating")
     assert set(rating.credit_class) == {"诚信守法", "轻微失信", "一般失信", "严重失信"}
-    disclosure = pd.read_parquet(generated["publish"] / "public_disclosure.parquet")
+    disclosure = read_mart(generated["publish"], "public_disclosure")
     persons = set(rating.loc[rating.subject_type == "自然人", "subject_id"])
     organisations = set(rating.loc[rating.subject_type != "自然人", "subject_id"])  # old USCCs can be all digits
     cells = [str(c) for c in disclosure.to_numpy().ravel() if c is not None and c == c]

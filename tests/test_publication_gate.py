@@ -10,6 +10,7 @@ import pytest
 
 from tests import scenario
 from tests.environment import credit_environment
+from tests.marts import read_mart
 from credit_pipeline.cli import main
 from credit_tools.demo.writers import write_delivery
 
@@ -29,7 +30,7 @@ def gate(tmp_path_factory):
         folder = settings.feed_dir / "xzcf"
         write_delivery(penalties(50, bad=1), folder / f"{scenario.DEPT_SAMR}_20260605.csv")  # 2% bad
         outcome = {"good": main(["run"]), "good_manifest": json.loads((settings.publish_dir / "manifest.json").read_text()),
-                   "good_quality": pd.read_parquet(settings.publish_dir / "department_quality.parquet")}
+                   "good_quality": read_mart(settings.publish_dir, "department_quality")}
         release = settings.publish_dir.resolve()
 
         write_delivery(penalties(30).drop(columns=["处罚依据"]), folder / f"{scenario.DEPT_SAMR}_20260610.csv")

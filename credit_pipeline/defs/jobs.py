@@ -8,14 +8,22 @@ from credit_pipeline.rerating import RATING_MODE_TAG
 daily_job = dg.define_asset_job(
     "credit_daily",
     selection=dg.AssetSelection.all(),
-    description="Everything once, as of the run's date (the schedule's day, or CREDIT_AS_OF): ingest new deliveries, "
-    "dbt build, publish.",
+    description="Everything as of the run's date (the schedule's day, or CREDIT_AS_OF): ingest new deliveries, re-rate "
+    "the subjects they touch and those with a date since the last rating (every subject when a rule comes into force "
+    "or the models changed), publish what changed.",
 )
 
 changes_job = dg.define_asset_job(
     "credit_changes",
     selection=dg.AssetSelection.all(),
-    tags={RATING_MODE_TAG: "scoped"},
-    description="What the sensors launch: ingest the new deliveries, re-rate only the subjects they touch (and their "
-    "ties) and republish just those subjects' rows. The daily job brings every subject to the new day.",
+    description="What the sensors launch within seconds of a delivery: the same steps, so the subjects a repair, an "
+    "objection or a delivery touches are re-rated and republished without waiting for the next day.",
+)
+
+full_job = dg.define_asset_job(
+    "credit_full_rebuild",
+    selection=dg.AssetSelection.all(),
+    tags={RATING_MODE_TAG: "full"},
+    description="Every subject rated from the whole lake, as of the run's date: after a restore, or to check that the "
+    "incremental runs publish what a full build does.",
 )

@@ -1,24 +1,31 @@
 """Publication of the marts to $CREDIT_HOME/publish (Parquet + published.duckdb), swapped atomically."""
 
+from pathlib import Path
+
 import dagster as dg
 
-from credit_pipeline.publish import MARTS, publish
+from credit_pipeline.publish import publish, published_marts
 from credit_pipeline.resources import CreditResource
 from credit_pipeline.summary import department_table
 
 
 @dg.asset(
     key=["publish", "published_marts"],
-    deps=[dg.AssetKey(["marts", m]) for m in MARTS],
+    deps=[dg.AssetKey(["marts", m]) for m in published_marts()],
     group_name="publication",
     kinds={"parquet", "duckdb"},
-    description="The read-only set BI and the disclosure site open: one Parquet file per mart and published.duckdb, "
-    "under $CREDIT_HOME/publish (a symlink switched atomically to the newest release).",
+    description="The read-only set BI and the disclosure site open: a Parquet dataset per mart (split by subject into "
+    "bucket=NNN folders) and published.duckdb with a view per mart, under $CREDIT_HOME/publish (a symlink switched "
+    "atomically to the newest release).",
 )
 def published_marts(context: dg.AssetExecutionContext, credit: CreditResource) -> dg.MaterializeResult:
     settings = credit.settings
     manifest = publish(settings.warehouse_path, settings.home, context.run.run_id, settings.as_of.isoformat())
-    context.log.info(f"published {manifest['rows']} to {settings.publish_dir}")
+    if manifest is None:
+        context.log.info("nothing was rated since the current release: nothing published")
+        return dg.MaterializeResult(metadata={"published": "nothing changed: the current release stands",
+                                              "path": dg.MetadataValue.path(str(settings.publish_dir))})
+    context.log.info(f"published {manifest['mode']} release {Path(manifest['release']).name}: {manifest['rows']}")
     return dg.MaterializeResult(
         metadata={
             "department_quality": dg.MetadataValue.md(department_table(settings.publish_dir)),

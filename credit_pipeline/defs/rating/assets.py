@@ -11,8 +11,9 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 
 from credit_pipeline.dbt import dbt_project
 from credit_pipeline.ingest.lake import Lake
-from credit_pipeline.rerating import RATING_MODE_TAG, merge_scope, record_full_rating, scope_refusal
+from credit_pipeline.rerating import RATING_MODE_TAG, merge_scope, rating_plan, record_full_rating
 from credit_pipeline.resources import CreditResource
+from credit_pipeline.settings import DBT_PROJECT_DIR
 from credit_pipeline.warehouse import ensure_bookkeeping
 
 # The scoped target keeps its own partial parse, so same-day scoped runs skip most of dbt's parsing.
@@ -38,8 +39,8 @@ class CreditDbtTranslator(DagsterDbtTranslator):
 def credit_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, credit: CreditResource):
     """`dbt build` as of the run's date: seeds, models and their tests; a failing test stops what depends on it.
 
-    Scoped runs build the same models for the subjects in rating_scope only (dbt target `scoped`) and
-    merge them into the warehouse once every test has passed.
+    Whenever it gives what a full build would (rerating.rating_plan), the same models are built for the subjects
+    in rating_scope only (dbt target `scoped`) and merged into the warehouse once every test has passed.
     """
     settings = credit.settings
     lake = Lake(settings.lake_dir)
@@ -47,20 +48,18 @@ def credit_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, cr
     # dbt finds the warehouse and the lake under CREDIT_HOME (profiles.yml, the sources): this run's home.
     os.environ["CREDIT_HOME"] = str(settings.home)
     dbt_vars = ["--vars", json.dumps({"as_of_date": settings.as_of.isoformat()})]
-    scoped = context.run.tags.get(RATING_MODE_TAG) == "scoped"
-    refusal = scope_refusal(settings.warehouse_path, dbt_project.manifest_path) if scoped else None
-    if refusal:
-        context.log.warning(f"{refusal}: building every subject")
-        scoped = False
-    context.log.info(f"evaluating as of {settings.as_of}, {'scoped to changed subjects' if scoped else 'every subject'}")
-    if scoped:
-        # Seeds are the daily build's; unit tests test the SQL, which the daily build already did.
+    plan = rating_plan(settings.warehouse_path, dbt_project.manifest_path, DBT_PROJECT_DIR / "seeds", settings.as_of,
+                       context.run.tags.get(RATING_MODE_TAG))
+    context.log.info(f"rating as of {settings.as_of}: {plan.mode} ({plan.reason})")
+    if plan.mode == "scoped":
+        # Seeds are the last full build's (a rule coming into force makes the build full); unit tests test the SQL,
+        # which the full build already did.
         args = ["--target", "scoped", "--exclude", "resource_type:seed resource_type:unit_test"]
         invocation = dbt.cli(["build", *args, *dbt_vars], context=context, target_path=SCOPED_TARGET_PATH)
     else:
         invocation = dbt.cli(["build", *dbt_vars], context=context)
     yield from invocation.stream()
-    if scoped:
+    if plan.mode == "scoped":
         report = merge_scope(settings.warehouse_path, lake, dbt_project.manifest_path, context.run.run_id, settings.as_of)
         context.log.info(
             f"merged {report.core_subjects:,} subjects (computed with {report.context_subjects:,} more for their ties) "

@@ -32,22 +32,27 @@ organisations as (
     full join from_records r using (subject_id)
     left join supervisor s on s.subject_id = coalesce(g.subject_id, r.subject_id)
 ),
+organisations_seen as (
+    select o.*, least(o.established_on, rs.first_record_on) as first_seen_on
+    from organisations o
+    left join record_span rs using (subject_id)
+),
 related_persons as (
-    select person_id as subject_id, any_value(person_name) as subject_name
-    from ({{ organisation_people('organisations') }}) group by 1
+    -- A person known only as the legal representative or controller of organisations is in the archive since the
+    -- first of them is: a date of the records, never of the day the rating runs.
+    select p.person_id as subject_id, any_value(p.person_name) as subject_name, min(o.first_seen_on) as first_related_on
+    from ({{ organisation_people('organisations') }}) p
+    join organisations_seen o using (subject_id)
+    group by 1
 ),
 persons as (
-    select subject_id, '自然人' as subject_type, any_value(subject_name) as subject_name
+    select subject_id, '自然人' as subject_type, any_value(subject_name) as subject_name, min(first_related_on) as first_related_on
     from related_persons
     where subject_id not in (select subject_id from organisations)
     group by 1
 )
-select
-    o.*,
-    least(o.established_on, rs.first_record_on) as first_seen_on
-from organisations o
-left join record_span rs using (subject_id)
+select * from organisations_seen
 union all by name
-select p.*, rs.first_record_on as first_seen_on
+select p.* exclude (first_related_on), least(rs.first_record_on, p.first_related_on) as first_seen_on
 from persons p
 left join record_span rs using (subject_id)

@@ -23,6 +23,6 @@ related as (
     join ({{ organisation_people(ref('int_subjects')) }}) p on p.subject_id = o.subject_id
     where o.record_kind = 'list_严重失信主体名单'
 )
-select *, {{ as_of() }} as as_of_date from own
+select * from own
 union all
-select *, {{ as_of() }} from related
+select * from related

@@ -96,8 +96,7 @@ select
     t.source_file,
     t.source_line,
     t.delivery_date,
-    d.ingested_at as recorded_at,
-    {{ as_of() }} as as_of_date
+    d.ingested_at as recorded_at
 from transitions t
 left join current_cases c using (case_kind, case_id)
 left join {{ ref('stg_deliveries') }} d using (delivery_id)

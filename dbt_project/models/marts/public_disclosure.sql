@@ -15,8 +15,7 @@ select
     a.authority_name,
     a.content,
     a.legal_basis,
-    a.publish_until,
-    a.as_of_date
+    a.publish_until
 from {{ ref('credit_archive') }} a
 join ({{ rules_in_force('catalogue_feeds', ['feed']) }}) f using (feed)
 left join {{ ref('int_subjects') }} s on s.subject_id = a.subject_id

@@ -21,6 +21,6 @@ by_subject as (
     from active
     group by subject_id
 )
-select *, {{ as_of() }} as as_of_date
+select *
 from by_subject
 where len(red_list_document_nos) > 0 and len(serious_document_nos) > 0

@@ -14,8 +14,7 @@ ties as (
 select
     t.subject_id, s.subject_type, s.subject_name,
     t.related_subject_id, rs.subject_name as related_subject_name, '严重失信' as related_credit_class,
-    t.person_id, t.person_role, t.related_person_role,
-    {{ as_of() }} as as_of_date
+    t.person_id, t.person_role, t.related_person_role
 from ties t
 join {{ ref('int_subjects') }} s on s.subject_id = t.subject_id
 join {{ ref('int_subjects') }} rs on rs.subject_id = t.related_subject_id
