@@ -72,7 +72,7 @@ def published(settings) -> dict[str, pd.DataFrame]:
 
 def rerated(settings, run_id) -> set[str]:
     with duckdb.connect(str(settings.warehouse_path), read_only=True) as con:
-        return {r[0] for r in con.execute("select subject_id from raw.rerated_subjects where run_id = ?", [run_id]).fetchall()}
+        return {r[0] for r in con.execute("select subject_id from pipeline.rerated_subjects where run_id = ?", [run_id]).fetchall()}
 
 
 @pytest.fixture(scope="module")

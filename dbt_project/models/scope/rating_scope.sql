@@ -22,9 +22,11 @@
 {% set last_states = adapter.get_relation(database=target.database, schema='intermediate', identifier='int_record_states') %}
 {% set in_window = "between w.since and w.until" %}
 with window_ as (
-    -- One day of margin on each side: recomputing a subject too many is harmless, one too few is not.
-    select arg_max(as_of_date, rated_at) - 1 as since, {{ as_of() }} + 1 as until
-    from {{ source('pipeline', 'ratings') }}
+    -- Only when the as-of date moved on. One day of margin on each side: recomputing a subject too many is
+    -- harmless, one too few is not.
+    select last_as_of - 1 as since, {{ as_of() }} + 1 as until
+    from (select arg_max(as_of_date, rated_at) as last_as_of from {{ source('pipeline', 'ratings') }})
+    where last_as_of < {{ as_of() }}
 ),
 unrated as (
     select delivery_id from {{ source('raw', 'deliveries') }}
