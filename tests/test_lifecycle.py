@@ -152,8 +152,12 @@ def test_only_the_touched_subjects_and_their_ties_are_rebuilt(lifecycle):
     untouched = [scenario.C, scenario.D, scenario.G, scenario.P_DEBTOR]
     for mart in ("credit_rating", "credit_archive", "joint_measures"):
         before, after = steps["full"][mart], steps["list_repair"][mart]
-        pd.testing.assert_frame_equal(before[before.subject_id.isin(untouched)].reset_index(drop=True),
-                                      after[after.subject_id.isin(untouched)].reset_index(drop=True))
+
+        def rows(frame):
+            frame = frame[frame.subject_id.isin(untouched)].astype(str)
+            return frame.sort_values(list(frame.columns)).reset_index(drop=True)
+
+        pd.testing.assert_frame_equal(rows(before), rows(after), obj=mart)
 
 
 def test_an_objection_revoked_or_corrected_changes_class_and_disclosure(lifecycle):
@@ -166,7 +170,7 @@ def test_an_objection_revoked_or_corrected_changes_class_and_disclosure(lifecycl
     assert archive.loc[(scenario.F, "澄市监罚〔2026〕6号"), "status"] == "已撤销"
     assert rating(after["credit_rating"])[scenario.F]["credit_class"] == "诚信守法"
     history = after["rating_history"]
-    assert history[history.subject_id == scenario.F].cause_kinds.iloc[-1] == "异议撤销"
+    assert history[history.subject_id == scenario.F].sort_values("valid_from").cause_kinds.iloc[-1] == "异议撤销"
     # 更正: B's penalty is 一般 now, everywhere: archive, disclosure and class.
     assert archive.loc[(scenario.B, "澄市监罚〔2026〕1号"), "severity"] == "一般"
     assert after["public_disclosure"].set_index("document_no").loc["澄市监罚〔2026〕1号", "severity"] == "一般"
@@ -207,7 +211,7 @@ def test_every_transition_is_kept_with_when_and_why(lifecycle):
     assert list(revoked.to_state) == ["已接收", "异议处理中", "撤销"]
     assert list(pd.to_datetime(revoked.state_on)) == [pd.Timestamp(2026, 5, 8), pd.Timestamp(2026, 5, 8), pd.Timestamp(2026, 6, 20)]
     assert revoked.recorded_at.notna().all() and revoked.source_file.str.startswith("yysq/").all()
-    corrected = history[history.case_id == "YY-101"].iloc[-1]
+    corrected = history[history.case_id == "YY-101"].sort_values("transition_seq").iloc[-1]
     assert corrected.to_state == "更正" and corrected.detail == "更正内容：失信程度=一般"
 
 
