@@ -201,6 +201,22 @@ def test_same_arguments_give_identical_files(drop, tmp_path):
     assert again == {k: v for k, v in summary.items() if k != "seconds"}
 
 
+# The digest of the fixture's drop (every delivery file, path and bytes). A change to the generator or
+# its reference data that alters the drop must update it on purpose: tests and benchmarks compare
+# against drops made by earlier versions.
+PINNED_DROP_DIGEST = "46e87a8b3c25ea5d342f271978eeaeee58814d76e034b0e3e0d7e0dcc1997777"
+
+
+def drop_digest(root: Path) -> str:
+    files = sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file() and p.name != SUMMARY_FILE)
+    lines = "".join(f"{f} {hashlib.sha256((root / f).read_bytes()).hexdigest()}\n" for f in files)
+    return hashlib.sha256(lines.encode()).hexdigest()
+
+
+def test_drop_is_pinned(drop):
+    assert drop_digest(drop[0]) == PINNED_DROP_DIGEST
+
+
 def test_another_seed_gives_another_drop(drop, tmp_path):
     other = generate_drop(tmp_path, subjects=SUBJECTS, seed=SEED + 1, as_of=AS_OF, max_rows_per_file=MAX_ROWS)
     assert other["records"] != drop[1]["records"]
