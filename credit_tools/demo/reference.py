@@ -243,7 +243,8 @@ class OtherAction(NamedTuple):  # qtxw
 
 
 OTHER_ACTIONS: tuple[OtherAction, ...] = _records(OtherAction, "other_actions.csv")
-ACTION_TAGS = {r["action"]: r["tag"] for r in _rows("action_tags.csv")}  # 决定文书号: 淮市监检〔2024〕12号
+# The tag in a 决定文书号 by 行为类型: 淮市监检〔2024〕12号.
+ACTION_TAGS = {r["action"]: r["tag"] for r in _rows("action_tags.csv")}
 INSPECTION_RESULTS = _WEIGHTED["inspection_result"]  # only for 行政监督检查
 
 
