@@ -13,7 +13,7 @@ from credit_tools.demo.generator.columns import (
 )
 from credit_tools.demo.generator.dates import add_months, lags, uniform_workdays, workdays_after, year_of
 from credit_tools.demo.generator.records import (
-    DEPT_NAMES, DEPT_USCCS, REP_ID_SHARE, Context, Rows, dept_of, document_numbers, sample_by_kind, subject_block,
+    DEPT_NAMES, DEPT_USCCS, REP_ID_SHARE, Context, Rows, case_rows, dept_of, document_numbers, subject_block,
     subject_rows,
 )
 from credit_tools.demo.generator.subjects import INDIVIDUAL, KIND_LABELS, ORG
@@ -65,10 +65,8 @@ def build_djzc(ctx: Context) -> Rows:
 
 def build_xzxk(ctx: Context) -> Rows:
     rng = ctx.rng
-    subject, decided, delivered = subject_rows(ctx, "xzxk")
+    subject, decided, delivered, case, dept = case_rows(ctx, "xzxk", ref.PERMITS)
     n = len(subject)
-    case = sample_by_kind(rng, ref.PERMITS, ctx.subjects.kind[subject])
-    dept = dept_of(ref.PERMITS)[case]
     years = np.array([p.years for p in ref.PERMITS])[case]
     starts = decided + rng.choice([0, 0, 0, 1, 3], size=n)
     ends = np.where(years > 0, add_months(starts, years * 12) - 1, np.datetime64(ref.LONG_TERM))
@@ -94,10 +92,8 @@ def build_xzxk(ctx: Context) -> Rows:
 
 def build_qtxw(ctx: Context) -> Rows:
     rng = ctx.rng
-    subject, decided, delivered = subject_rows(ctx, "qtxw")
+    subject, decided, delivered, case, dept = case_rows(ctx, "qtxw", ref.OTHER_ACTIONS)
     n = len(subject)
-    case = sample_by_kind(rng, ref.OTHER_ACTIONS, ctx.subjects.kind[subject])
-    dept = dept_of(ref.OTHER_ACTIONS)[case]
     actions = [a.action for a in ref.OTHER_ACTIONS]
     inspection = np.array([a == "行政监督检查" for a in actions])[case]
     tag_index = np.array([list(ref.ACTION_TAGS).index(a) for a in actions])[case]
@@ -118,6 +114,7 @@ def build_sxbzxr(ctx: Context) -> Rows:
     rng = ctx.rng
     subject, published, delivered = subject_rows(ctx, "sxbzxr")
     n = len(subject)
+    dept = np.full(n, ref.DEPARTMENT_INDEX[ref.COURT_DEPARTMENT])  # it delivers for every court
     court = rng.choice(len(ref.COURTS), size=n, p=weights(c.weight for c in ref.COURTS))
     filed = np.busday_offset(published - rng.integers(30, 400, n), 0, roll="backward")
     filed_year = year_of(filed)
@@ -127,7 +124,6 @@ def build_sxbzxr(ctx: Context) -> Rows:
     performance = choose(rng, ref.PERFORMANCE, n)
     performed = performance == list(ref.PERFORMANCE).index("已履行")
     revoked = (performed & (rng.random(n) < 0.6)) | (rng.random(n) < 0.05)
-    dept = np.full(n, ref.DEPARTMENT_INDEX[ref.COURT_DEPARTMENT])
     columns = subject_block(ctx, subject) | {
         "案号": cat("（", text(filed_year), "）", court_code, "执", text(serial), "号"),
         "执行依据文号": cat("（", text(basis_year), "）", court_code,
@@ -145,10 +141,8 @@ def build_sxbzxr(ctx: Context) -> Rows:
 
 def build_xymd(ctx: Context) -> Rows:
     rng = ctx.rng
-    subject, listed, delivered = subject_rows(ctx, "xymd")
+    subject, listed, delivered, case, dept = case_rows(ctx, "xymd", ref.LIST_CASES)
     n = len(subject)
-    case = sample_by_kind(rng, ref.LIST_CASES, ctx.subjects.kind[subject])
-    dept = dept_of(ref.LIST_CASES)[case]
     list_types = list(ref.LIST_TAGS)
     list_type = np.array([list_types.index(c.list_type) for c in ref.LIST_CASES])[case]
     months = np.array([-1 if c.months is None else c.months for c in ref.LIST_CASES])[case]
@@ -170,10 +164,8 @@ def build_xymd(ctx: Context) -> Rows:
 
 def build_xycn(ctx: Context) -> Rows:
     rng = ctx.rng
-    subject, promised, delivered = subject_rows(ctx, "xycn")
+    subject, promised, delivered, case, dept = case_rows(ctx, "xycn", ref.COMMITMENTS)
     n = len(subject)
-    case = sample_by_kind(rng, ref.COMMITMENTS, ctx.subjects.kind[subject])
-    dept = dept_of(ref.COMMITMENTS)[case]
     status = choose(rng, ref.FULFILMENT, n)
     checked = status != list(ref.FULFILMENT).index("履约中")
     columns = subject_block(ctx, subject) | {
@@ -190,10 +182,8 @@ def build_xycn(ctx: Context) -> Rows:
 
 def build_zzsb(ctx: Context) -> Rows:
     rng = ctx.rng
-    subject, declared, delivered = subject_rows(ctx, "zzsb")
+    subject, declared, delivered, case, verifier = case_rows(ctx, "zzsb", ref.DECLARATIONS, "verifier")
     n = len(subject)
-    case = sample_by_kind(rng, ref.DECLARATIONS, ctx.subjects.kind[subject])
-    verifier = dept_of(ref.DECLARATIONS, "verifier")[case]
     status = choose(rng, ref.VERIFICATION, n)
     verified = status > 0
     # the material number makes each declaration's record key (类别, 日期, 内容) unique

@@ -14,7 +14,7 @@ from credit_tools.demo import reference as ref
 from credit_tools.demo.generator.columns import cat, iso, pick, text, wan, where
 from credit_tools.demo.generator.dates import add_months
 from credit_tools.demo.generator.records import (
-    DEPT_NAMES, DEPT_USCCS, Context, Rows, dept_of, document_numbers, sample_by_kind, subject_block, subject_rows,
+    DEPT_NAMES, DEPT_USCCS, Context, Rows, case_rows, document_numbers, subject_block,
 )
 from credit_tools.demo.generator.subjects import INDIVIDUAL, ORG, PERSON
 
@@ -98,11 +98,9 @@ def fines(rng, kind: np.ndarray) -> np.ndarray:
 
 def build_xzcf(ctx: Context) -> Rows:
     rng, s = ctx.rng, ctx.subjects
-    subject, decided, delivered = subject_rows(ctx, "xzcf")
+    subject, decided, delivered, case, dept = case_rows(ctx, "xzcf", ref.PENALTY_CASES)
     n = len(subject)
     kind = s.kind[subject]
-    case = sample_by_kind(rng, ref.PENALTY_CASES, kind)
-    dept = dept_of(ref.PENALTY_CASES)[case]
     mix = sample_mixes(rng, kind, case)
     fine = np.where(MIXES.fine[mix], fines(rng, kind), 0)
     confiscated = np.where(MIXES.confiscation[mix], fines(rng, np.full(n, INDIVIDUAL)), 0)

@@ -126,6 +126,16 @@ def subject_rows(ctx: Context, feed: str) -> tuple[np.ndarray, np.ndarray, np.nd
     return subject[arrived], decided[arrived], delivered[arrived]
 
 
+def case_rows(ctx: Context, feed: str, cases: Sequence, department: str = "department"):
+    """subject_rows, then per record a case drawn for its subject's kind and the case's department.
+
+    Returns (subject, decided, delivered, case, department index).
+    """
+    subject, decided, delivered = subject_rows(ctx, feed)
+    case = sample_by_kind(ctx.rng, cases, ctx.subjects.kind[subject])
+    return subject, decided, delivered, case, dept_of(cases, department)[case]
+
+
 def subject_block(ctx: Context, subject: np.ndarray) -> dict[str, pa.Array]:
     block = ctx.subjects.block.take(pa.array(subject, pa.int64()))
     columns = {name: block[name].combine_chunks() for name in SUBJECT_BLOCK}
