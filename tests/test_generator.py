@@ -7,9 +7,11 @@ import csv
 import hashlib
 import io
 import re
+import tomllib
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from fnmatch import fnmatch
 from pathlib import Path
 
 import numpy as np
@@ -449,3 +451,12 @@ def test_reference_values_are_valid():
     for value in vars(ref).values():  # every text in the reference encodes in GBK
         for text in re.findall(r"[^\x00-\x7f]+", repr(value)):
             text.encode("gbk")
+
+
+def test_reference_data_ships_with_the_package():
+    """Every code list in credit_tools/demo/data is package data, so an installed generator has it."""
+    project = Path(__file__).resolve().parents[1]
+    demo = project / "credit_tools" / "demo"
+    globs = tomllib.loads((project / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]
+    data = [p.relative_to(demo).as_posix() for p in (demo / "data").iterdir()]
+    assert data and all(any(fnmatch(f, g) for g in globs["credit_tools.demo"]) for f in data)
