@@ -7,9 +7,11 @@ import csv
 import hashlib
 import io
 import re
+import tomllib
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from fnmatch import fnmatch
 from pathlib import Path
 
 import numpy as np
@@ -199,6 +201,22 @@ def test_same_arguments_give_identical_files(drop, tmp_path):
     assert all((root / f).read_bytes() == (tmp_path / f).read_bytes() for f in files)
     del again["seconds"]  # the only wall-clock value, and only in the summary
     assert again == {k: v for k, v in summary.items() if k != "seconds"}
+
+
+# The digest of the fixture's drop (every delivery file, path and bytes). A change to the generator or
+# its reference data that alters the drop must update it on purpose: tests and benchmarks compare
+# against drops made by earlier versions.
+PINNED_DROP_DIGEST = "46e87a8b3c25ea5d342f271978eeaeee58814d76e034b0e3e0d7e0dcc1997777"
+
+
+def drop_digest(root: Path) -> str:
+    files = sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file() and p.name != SUMMARY_FILE)
+    lines = "".join(f"{f} {hashlib.sha256((root / f).read_bytes()).hexdigest()}\n" for f in files)
+    return hashlib.sha256(lines.encode()).hexdigest()
+
+
+def test_drop_is_pinned(drop):
+    assert drop_digest(drop[0]) == PINNED_DROP_DIGEST
 
 
 def test_another_seed_gives_another_drop(drop, tmp_path):
@@ -433,3 +451,12 @@ def test_reference_values_are_valid():
     for value in vars(ref).values():  # every text in the reference encodes in GBK
         for text in re.findall(r"[^\x00-\x7f]+", repr(value)):
             text.encode("gbk")
+
+
+def test_reference_data_ships_with_the_package():
+    """Every code list in credit_tools/demo/data is package data, so an installed generator has it."""
+    project = Path(__file__).resolve().parents[1]
+    demo = project / "credit_tools" / "demo"
+    globs = tomllib.loads((project / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]
+    data = [p.relative_to(demo).as_posix() for p in (demo / "data").iterdir()]
+    assert data and all(any(fnmatch(f, g) for g in globs["credit_tools.demo"]) for f in data)
