@@ -9,7 +9,13 @@ a query cannot mix two releases (the previous releases are kept, see publish.KEE
 
 - `open_release`: open the current release for one query and close it after (the command line).
 - `LiveRelease`: keep the current release open across queries (the service); when the symlink points
-  elsewhere, the next query opens the new release, and the old one is closed once its last query ends."""
+  elsewhere, the next query opens the new release, and the old one is closed once its last query ends.
+
+A look-up of one subject says `where {release.for_subject(mart, id)}` rather than `subject_id = ?`. On a
+release held open, a `SubjectIndex` built in the background turns that into the subject's rowid range:
+DuckDB keeps only an 8-byte prefix of a string's min/max per row group, and USCCs and ID numbers share
+long prefixes, so `subject_id = ?` reads many row groups where the range reads one. Until the index is
+ready, and on the command line, it stays `subject_id = ?`: the same rows either way."""
 
 from __future__ import annotations
 
@@ -17,7 +23,7 @@ import json
 import os
 import threading
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
@@ -36,6 +42,8 @@ class Release:
     path: Path
     manifest: dict
     con: duckdb.DuckDBPyConnection
+    memo: dict = field(default_factory=dict, compare=False)  # answers that hold for the whole release, kept while it is open
+    indexes: dict = field(default_factory=dict, compare=False)  # mart -> SubjectIndex, as they become ready
 
     @property
     def name(self) -> str:
@@ -45,6 +53,17 @@ class Release:
         cursor = self.con.execute(sql, params or [])
         columns = [d[0] for d in cursor.description]
         return [dict(zip(columns, row)) for row in cursor.fetchall()]
+
+    def for_subject(self, mart: str, subject_id: str) -> tuple[str, list]:
+        """A predicate selecting the subject's rows of `mart`, and its parameters."""
+        index = self.indexes.get(mart)
+        return index.predicate(subject_id) if index is not None else ("subject_id = ?", [subject_id])
+
+    def once(self, key: str, compute):
+        """compute(self), once per open release: a release never changes, so neither does the answer."""
+        if key not in self.memo:
+            self.memo[key] = compute(self)
+        return self.memo[key]
 
 
 def _current_path(publish_dir: Path) -> Path:
@@ -68,17 +87,79 @@ def open_release(publish_dir: Path) -> Iterator[Release]:
         con.close()
 
 
+INDEXED_MARTS = ("credit_rating", "joint_measures", "related_party_risks", "credit_archive", "rating_history",
+                 "lifecycle_history")  # the marts a check or a report reads by subject, the check's first
+
+
+class SubjectIndex:
+    """Each subject's rows in one mart as a rowid range, for a mart stored as a table sorted by subject_id
+    (publication sorts it; an incremental release appends the re-rated subjects' rows at its end, still
+    one range each). A subject whose rows are not one range is looked up by subject_id; a subject absent
+    from the mart has no rows. Kept as sorted numpy arrays: about 40 bytes a subject."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, mart: str):
+        import numpy as np
+
+        found = con.execute(
+            f"select subject_id, min(rowid) as lo, max(rowid) as hi, count(*) = max(rowid) - min(rowid) + 1 as whole "
+            f"from {mart} group by subject_id order by subject_id").fetchnumpy()
+        whole = found["whole"].astype(bool)
+        width = max((len(i) for i in found["subject_id"]), default=1)
+        self._np = np
+        self._ids = np.array(found["subject_id"][whole], dtype=f"S{width}")
+        self._lo, self._hi = found["lo"][whole].astype(np.int64), found["hi"][whole].astype(np.int64)
+        self._scattered = set(found["subject_id"][~whole])
+
+    def predicate(self, subject_id: str) -> tuple[str, list]:
+        key = subject_id.encode()
+        i = int(self._np.searchsorted(self._ids, key))
+        if i < len(self._ids) and self._ids[i] == key:
+            return "rowid between ? and ?", [int(self._lo[i]), int(self._hi[i])]
+        if subject_id in self._scattered:
+            return "subject_id = ?", [subject_id]
+        return "false", []
+
+
+def _is_table(con: duckdb.DuckDBPyConnection, mart: str) -> bool:
+    # A view (over Parquet files, say) has no rowid: it keeps subject_id = ?.
+    return bool(con.execute("select count(*) from duckdb_tables() where table_name = ? and schema_name = 'main'", [mart]).fetchone()[0])
+
+
 class _OpenRelease:
     """One release held open: a connection, a pool of cursors (one per concurrent query: a DuckDB
     connection must not run two queries at once), and a count of the queries using it."""
 
-    def __init__(self, path: Path, config: dict | None):
+    def __init__(self, path: Path, config: dict | None, index: bool):
         self.path = path
         self.manifest, self.con = _connect(path, config)
+        self.memo: dict = {}  # shared by every query on this release (Release.once)
+        self.indexes: dict[str, SubjectIndex] = {}  # filled in the background; a query uses what is ready
         self.users = 0
         self.retired = False
         self._idle: list[duckdb.DuckDBPyConnection] = []
         self._lock = threading.Lock()
+        self._indexing = index
+        self._closing = False
+        if index:
+            threading.Thread(target=self._build_indexes, name=f"index-{path.name}", daemon=True).start()
+
+    def _build_indexes(self) -> None:
+        cursor = self.con.cursor()
+        try:
+            for mart in INDEXED_MARTS:
+                if self._closing:
+                    break
+                if _is_table(cursor, mart):
+                    self.indexes[mart] = SubjectIndex(cursor, mart)
+        except duckdb.Error:
+            pass  # a mart missing or unreadable: its look-ups stay by subject_id
+        finally:
+            cursor.close()
+            with self._lock:
+                self._indexing = False
+                closing = self._closing
+            if closing:
+                self._close_now()  # the release was retired while indexing: closing it fell to us
 
     def take_cursor(self) -> duckdb.DuckDBPyConnection:
         with self._lock:
@@ -89,6 +170,14 @@ class _OpenRelease:
             self._idle.append(cursor)
 
     def close(self) -> None:
+        """Close now, or, while the index is still being built, as soon as that stops (never under it)."""
+        with self._lock:
+            self._closing = True
+            if self._indexing:
+                return
+        self._close_now()
+
+    def _close_now(self) -> None:
         for cursor in self._idle:
             cursor.close()
         self.con.close()
@@ -101,9 +190,10 @@ class LiveRelease:
     the new release (others wait the ~20 ms that takes rather than open it twice); queries already on
     the old release finish there, and the last one out closes it."""
 
-    def __init__(self, publish_dir: Path, config: dict | None = None):
+    def __init__(self, publish_dir: Path, config: dict | None = None, index: bool = True):
         self.publish_dir = publish_dir
         self.config = config
+        self.index = index
         self._current: _OpenRelease | None = None
         self._lock = threading.Lock()
         self.opened: list[str] = []  # release names in the order they were opened (shown by /healthz)
@@ -113,7 +203,7 @@ class LiveRelease:
         with self._lock:
             current = self._current
             if current is None or current.path != path:
-                fresh = _OpenRelease(path, self.config)
+                fresh = _OpenRelease(path, self.config, self.index)
                 if current is not None:
                     self._retire(current)
                 self._current = current = fresh
@@ -138,7 +228,7 @@ class LiveRelease:
         try:
             cursor = opened.take_cursor()
             try:
-                yield Release(opened.path, opened.manifest, cursor)
+                yield Release(opened.path, opened.manifest, cursor, opened.memo, opened.indexes)
             finally:
                 opened.give_back(cursor)
         finally:
