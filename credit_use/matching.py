@@ -24,29 +24,25 @@ def known_matters(release: Release) -> list[str]:
 def subject_profile(release: Release, subject_id: str) -> dict | None:
     """The subject's class, measures, red/black conflict and related-party ties; None without an archive.
     Every query filters on subject_id, by which the published tables are sorted (a few row groups read)."""
-    where, params = release.for_subject("credit_rating", subject_id)
-    rating = release.rows(f"select {RATING_COLUMNS} from credit_rating where {where}", params)
+    rating = release.subject_rows("credit_rating", subject_id, f"select {RATING_COLUMNS} from credit_rating where {{subject}}")
     if not rating:
         return None
     profile = rating[0]
     profile["reason_document_nos"] = list(profile["reason_document_nos"])
-    where, params = release.for_subject("joint_measures", subject_id)
-    profile["measures"] = release.rows(
-        f"select {MEASURE_COLUMNS}, matters from joint_measures where {where} order by measure_type, measure_code", params)
-    where, params = release.for_subject("related_party_risks", subject_id)
-    profile["related_party_risks"] = release.rows(
+    profile["measures"] = release.subject_rows("joint_measures", subject_id,
+        f"select {MEASURE_COLUMNS}, matters from joint_measures where {{subject}} order by measure_type, measure_code")
+    profile["related_party_risks"] = release.subject_rows("related_party_risks", subject_id,
         "select related_subject_id, related_subject_name, person_role, related_person_role from related_party_risks "
-        f"where {where} order by related_subject_id", params)
+        "where {subject} order by related_subject_id")
     return profile
 
 
 def records_behind(release: Release, subject_id: str, document_nos: set[str]) -> list[dict]:
     if not document_nos:
         return []
-    where, params = release.for_subject("credit_archive", subject_id)
-    return release.rows(
-        f"select {RECORD_COLUMNS} from credit_archive where {where} and list_contains(?, document_no) "
-        "order by decision_date, document_no", params + [sorted(document_nos)])
+    return release.subject_rows("credit_archive", subject_id,
+        f"select {RECORD_COLUMNS} from credit_archive where {{subject}} and list_contains(?, document_no) "
+        "order by decision_date, document_no", [sorted(document_nos)])
 
 
 def match_subject(release: Release, subject_id: str, matter: str) -> dict:

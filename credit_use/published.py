@@ -11,7 +11,7 @@ a query cannot mix two releases (the previous releases are kept, see publish.KEE
 - `LiveRelease`: keep the current release open across queries (the service); when the symlink points
   elsewhere, the next query opens the new release, and the old one is closed once its last query ends.
 
-A look-up of one subject says `where {release.for_subject(mart, id)}` rather than `subject_id = ?`. On a
+A look-up of one subject reads `release.subject_rows(mart, id, "… where {subject} …")`, not `subject_id = ?`. On a
 release held open, a `SubjectIndex` built in the background turns that into the subject's rowid range:
 DuckDB keeps only an 8-byte prefix of a string's min/max per row group, and USCCs and ID numbers share
 long prefixes, so `subject_id = ?` reads many row groups where the range reads one. Until the index is
@@ -58,6 +58,14 @@ class Release:
         """A predicate selecting the subject's rows of `mart`, and its parameters."""
         index = self.indexes.get(mart)
         return index.predicate(subject_id) if index is not None else ("subject_id = ?", [subject_id])
+
+    def subject_rows(self, mart: str, subject_id: str, sql: str, params: list | None = None) -> list[dict]:
+        """`sql` reading `mart`, its `{subject}` replaced by the subject's predicate (its parameters go first).
+        Without a query at all when the index knows the subject has no rows there."""
+        where, subject_params = self.for_subject(mart, subject_id)
+        if where == "false":
+            return []
+        return self.rows(sql.replace("{subject}", where), subject_params + (params or []))
 
     def once(self, key: str, compute):
         """compute(self), once per open release: a release never changes, so neither does the answer."""
@@ -241,6 +249,7 @@ class LiveRelease:
                 self._current = None
 
     @property
-    def current_name(self) -> str | None:
+    def indexing(self) -> bool:
+        """Whether the current release's subject index is still being built."""
         current = self._current
-        return current.path.name if current else None
+        return bool(current and current._indexing)

@@ -56,33 +56,29 @@ def _public_records(release: Release, subject_id: str, public_subject_id: str) -
     archive, params = release.for_subject("credit_archive", subject_id)
     return release.rows(
         f"select {_DISCLOSED_COLUMNS} from public_disclosure d "
-        "where d.subject_id = ? and (d.feed, d.document_no) in "
-        f"(select feed, document_no from credit_archive where {archive} and role = '本人') "
-        "order by d.decision_date, d.document_no", [public_subject_id] + params)
+        f"where (d.feed, d.document_no) in (select feed, document_no from credit_archive where {archive} and role = '本人') "
+        "and d.subject_id = ? order by d.decision_date, d.document_no", params + [public_subject_id])
 
 
 def report_data(release: Release, subject_id: str, internal: bool) -> dict:
     profile = subject_profile(release, subject_id)
     if profile is None:
         raise NoArchive(f"no credit archive for {subject_id}")
-    where, params = release.for_subject("rating_history", subject_id)
-    history = release.rows(
+    history = release.subject_rows("rating_history", subject_id,
         "select credit_class, previous_class, score, valid_from, valid_to, cause_kinds, cause from rating_history "
-        f"where {where} order by valid_from", params)
+        "where {subject} order by valid_from")
     rating = {k: profile[k] for k in ("subject_type", "credit_class", "score", "as_of_date", "class_since")}
     if internal:
-        archive, archive_params = release.for_subject("credit_archive", subject_id)
-        lifecycle, lifecycle_params = release.for_subject("lifecycle_history", subject_id)
         return {
             "subject": rating | {"id": subject_id, "name": profile["subject_name"]},
             "reasons": profile["reason_document_nos"], "unpublished_reasons": 0,
-            "records": release.rows(
-                f"select {RECORD_COLUMNS}, repaired_on, revoked_on, corrected_on from credit_archive where {archive} "
-                "order by decision_date, document_no, role", archive_params),
+            "records": release.subject_rows("credit_archive", subject_id,
+                f"select {RECORD_COLUMNS}, repaired_on, revoked_on, corrected_on from credit_archive where {{subject}} "
+                "order by decision_date, document_no, role"),
             "measures": profile["measures"], "history": history,
-            "lifecycle": release.rows(
+            "lifecycle": release.subject_rows("lifecycle_history", subject_id,
                 "select case_kind, case_id, to_state, state_on, decided_by, detail, document_no, due_on, is_overdue "
-                f"from lifecycle_history where {lifecycle} order by case_id, transition_seq", lifecycle_params),
+                "from lifecycle_history where {subject} order by case_id, transition_seq"),
             "conflicts": release.rows(
                 "select red_list_document_nos, serious_document_nos, conflict_since from red_black_conflicts where subject_id = ?",
                 [subject_id]),

@@ -159,7 +159,8 @@ def create_app(settings: Settings, config: ServiceConfig | None = None) -> FastA
     def health() -> dict:
         with service.live.use() as release:
             return {"status": "ok", "release": release.name, "as_of_date": release.manifest.get("as_of_date"),
-                    "releases_opened": len(service.live.opened), "log_groups": service.log.groups, "log_entries": service.log.entries}
+                    "indexed": sorted(release.indexes), "indexing": service.live.indexing, "releases_opened": len(service.live.opened),
+                    "log_groups": service.log.groups, "log_entries": service.log.entries}
 
     @app.exception_handler(QueryRefused)
     async def refused(request: Request, error: QueryRefused):
