@@ -161,12 +161,20 @@ def _wait_until_indexed(port: int, server: subprocess.Popen, timeout: float = 60
     raise RuntimeError("the service did not come up, or did not index the release")
 
 
-def _cpu(process: psutil.Process) -> float:
-    times = process.cpu_times()
-    return times.user + times.system
+def _cpu(process: psutil.Process, children: bool = True) -> float:
+    """CPU seconds of a process, with its children (the service's worker processes) unless told not to."""
+    total = 0.0
+    for p in [process, *(process.children(recursive=True) if children else [])]:
+        try:
+            times = p.cpu_times()
+        except psutil.Error:
+            continue
+        total += times.user + times.system
+    return total
 
 
-def run_serve_benchmark(home: Path, clients: int, seconds: float, matter: str, switch: bool, port: int = 0) -> int:
+def run_serve_benchmark(home: Path, clients: int, seconds: float, matter: str, switch: bool, port: int = 0,
+                        workers: int = 1) -> int:
     from credit_pipeline.publish import switch_to
     from credit_tools.bench import _sample_subjects
     from credit_use.api_keys import issue_key
@@ -181,13 +189,14 @@ def run_serve_benchmark(home: Path, clients: int, seconds: float, matter: str, s
           f"{manifest['rows']['credit_archive']:,} archive rows; {len(subjects):,} subjects sampled "
           f"(random and with punishments), matter {matter}")
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB, "
-          f"Python {platform.python_version()}; {date.today()}; {clients} clients, {seconds:.0f} s a run, loopback port {port}")
+          f"Python {platform.python_version()}; {date.today()}; {clients} clients, {seconds:.0f} s a run, loopback port {port}, "
+          f"{workers} worker process{'es' if workers > 1 else ''}; load average before {os.getloadavg()[0]:.1f}")
     with tempfile.TemporaryDirectory(prefix="bench-serve-") as tmp:
         keys = Path(tmp) / "api_keys.csv"
         key, _ = issue_key(keys, "信用中心", "bench-serve", ["check"], date.today() + timedelta(days=1))
         env = os.environ | {"CREDIT_HOME": str(home), "CREDIT_API_KEYS": str(keys)}
         server = subprocess.Popen([sys.executable, "-m", "credit_pipeline.cli", "serve", "--port", str(port),
-                                   "--log-level", "warning"], env=env)
+                                   "--workers", str(workers), "--log-level", "warning"], env=env)
         copy = None
         try:
             started = time.perf_counter()
@@ -197,9 +206,9 @@ def run_serve_benchmark(home: Path, clients: int, seconds: float, matter: str, s
             requests = _requests(subjects, matter, key, port)
             _run(_load(port, requests, clients, WARM_UP_SECONDS))
 
-            server_cpu, client_cpu = _cpu(server_process), _cpu(me)
+            server_cpu, client_cpu = _cpu(server_process), _cpu(me, children=False)
             steady = _run(_load(port, requests, clients, seconds))
-            _print("steady", steady, _cpu(server_process) - server_cpu, _cpu(me) - client_cpu)
+            _print("steady", steady, _cpu(server_process) - server_cpu, _cpu(me, children=False) - client_cpu)
             lost = steady.sent - steady.answered
             if switch:
                 copy = original.parent / f"{original.name}-bench-switch"
@@ -211,9 +220,9 @@ def run_serve_benchmark(home: Path, clients: int, seconds: float, matter: str, s
                     switch_to(copy, publish_dir)
                     switched_at.append(at)
 
-                server_cpu, client_cpu = _cpu(server_process), _cpu(me)
+                server_cpu, client_cpu = _cpu(server_process), _cpu(me, children=False)
                 during = _run(_load(port, requests, clients, seconds, during=switch_release))
-                _print("release switch at half", during, _cpu(server_process) - server_cpu, _cpu(me) - client_cpu)
+                _print("release switch at half", during, _cpu(server_process) - server_cpu, _cpu(me, children=False) - client_cpu)
                 lost += during.sent - during.answered
                 at = switched_at[0]
                 before = {r for t, r in during.releases if t < at}

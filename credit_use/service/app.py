@@ -31,6 +31,7 @@ from credit_use.query_log import GroupCommitLog
 from credit_use.report import render_report, report_answer
 from credit_use.service.limits import MAX_BODY_BYTES, BodyLimit, RateLimiter
 
+CONFIG_VARIABLE = "CREDIT_SERVICE_CONFIG"  # how `serve` hands its options to each worker process
 MAX_SUBJECTS = 100  # subjects in one check: a case rarely names more; a larger list is split by the caller
 MAX_TEXT = 200  # characters of a user, a purpose or a matter
 
@@ -211,3 +212,13 @@ def create_app(settings: Settings, config: ServiceConfig | None = None) -> FastA
     app.add_middleware(BodyLimit, max_bytes=config.max_body_bytes, on_refused=log_oversized)
     return app
 
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one worker process, from CREDIT_HOME and the options `credit-pipeline serve` was given."""
+    import json
+    import os
+
+    from credit_pipeline.settings import load_settings
+
+    return create_app(load_settings(), ServiceConfig(**json.loads(os.environ.get(CONFIG_VARIABLE) or "{}")))
