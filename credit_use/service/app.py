@@ -29,7 +29,7 @@ from credit_use.matching import check_answer
 from credit_use.published import LiveRelease, NothingPublished
 from credit_use.query_log import GroupCommitLog
 from credit_use.report import render_report, report_answer
-from credit_use.service.limits import MAX_BODY_BYTES, BodyLimit, RateLimiter
+from credit_use.service.limits import MAX_BODY_BYTES, BodyLimit, RateLimiter, client_address
 
 CONFIG_VARIABLE = "CREDIT_SERVICE_CONFIG"  # how `serve` hands its options to each worker process
 MAX_SUBJECTS = 100  # subjects in one check: a case rarely names more; a larger list is split by the caller
@@ -72,11 +72,6 @@ def _kind(path: str) -> str:
     return "report" if path.startswith("/v1/report") else "check" if path.startswith("/v1/check") else "api"
 
 
-def _client(scope_or_request) -> str:
-    client = scope_or_request.client if isinstance(scope_or_request, Request) else scope_or_request.get("client")
-    return client[0] if client else "unknown"
-
-
 class Service:
     """What lives as long as the process: the open release, the log writer, the keys, the public rate."""
 
@@ -91,7 +86,7 @@ class Service:
     def api_door(self, request: Request, key: ApiKey | None, claimed_key_id: str | None = None) -> Door:
         caller = ({"key_id": key.key_id, "department": key.department, "system": key.system} if key
                   else {"key_id": claimed_key_id})
-        return self.door.with_details(channel="api", client=_client(request), **caller)
+        return self.door.with_details(channel="api", client=client_address(request), **caller)
 
     async def authenticate(self, request: Request, presented: str | None, scope: str) -> ApiKey:
         """The caller's key, or the call is refused (401/403) and logged as refused. Checking a key takes

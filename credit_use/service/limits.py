@@ -53,6 +53,11 @@ class BodyLimit:
         await send({"type": "http.response.body", "body": body})
 
 
+def client_address(request) -> str:
+    """The caller's address: behind the trusted reverse proxy, the forwarded one (uvicorn's proxy headers)."""
+    return request.client.host if request.client else "unknown"
+
+
 class RateLimiter:
     """A token bucket per client address: `per_minute` requests a minute on average, up to `burst` at once.
     Behind the centre's reverse proxy the address is the forwarded one (uvicorn's proxy headers, trusted

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse
 from credit_use.access import QueryRefused
 from credit_use.public_search import MAX_SEARCH_LENGTH, SEARCH_LIMIT, public_report, search_subjects
 from credit_use.report import render_report, templates
+from credit_use.service.limits import client_address
 # No script, nothing from elsewhere: the pages are plain HTML with inline styles.
 _HEADERS = {"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
             "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
@@ -19,13 +20,13 @@ _HEADERS = {"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-in
 
 def add_public_pages(app: FastAPI, service) -> None:
     def rate_limited(request: Request) -> None:
-        wait = service.public_rate.retry_after(request.client.host if request.client else "unknown")
+        wait = service.public_rate.retry_after(client_address(request))
         if wait:
             raise HTTPException(429, "查询过于频繁，请稍后再试 (too many requests from this address)",
                                 headers={"Retry-After": str(int(wait) + 1)})
 
     def door(request: Request):
-        return service.door.with_details(channel="public", client=request.client.host if request.client else "unknown")
+        return service.door.with_details(channel="public", client=client_address(request))
 
     @app.get("/", response_class=HTMLResponse, dependencies=[Depends(rate_limited)], summary="信用查询: search market subjects",
              tags=["public"])
