@@ -68,12 +68,13 @@ def malformed_subject_id(subject_id: str) -> str | None:
     """Why a subject ID cannot be one (SPEC §1), or None. Eighteen characters must be a USCC or a 身份证
     number with the right check character; other documents (registration numbers, passports, permits)
     are kept as given, so only their characters and length are checked."""
+    if subject_id != subject_id.upper():
+        return f"malformed subject ID {subject_id!r}: letters in USCCs and ID numbers are capitals (X, not x)"
     if len(subject_id) == 18:
         return None if is_uscc(subject_id) or is_id_card(subject_id) else (
             f"malformed subject ID {subject_id!r}: 18 characters must be a USCC (GB 32100) or an ID card number "
             "(GB 11643) with the right check character")
-    if not (5 <= len(subject_id) <= MAX_ID_LENGTH) or not subject_id.isascii() or not subject_id.isalnum() \
-            or subject_id != subject_id.upper():
+    if not (5 <= len(subject_id) <= MAX_ID_LENGTH) or not subject_id.isascii() or not subject_id.isalnum():
         return (f"malformed subject ID {subject_id!r}: expected a USCC, an ID card number, a registration number or "
                 f"another document number of 5 to {MAX_ID_LENGTH} digits and capital letters")
     return None
