@@ -179,9 +179,11 @@ def run_serve_benchmark(home: Path, clients: int, seconds: float, matter: str, s
     from credit_tools.bench import _sample_subjects
     from credit_use.api_keys import issue_key
 
+    from credit_use.published import open_release
+
     publish_dir = home / "publish"
-    original = publish_dir.resolve()
-    manifest = json.loads((original / "manifest.json").read_text(encoding="utf-8"))
+    with open_release(publish_dir) as release:
+        original, manifest = release.path, release.manifest
     samples = _sample_subjects(publish_dir, 2000)
     subjects = samples["random"] + samples["with punishments"]
     port = port or _free_port()
