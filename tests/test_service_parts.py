@@ -127,3 +127,19 @@ def test_the_rate_limit_holds_per_client_and_refills():
     assert 0 < limiter.retry_after("a") <= 1.0 and limiter.retry_after("b") == 0
     time.sleep(1.05)  # one request a second refills
     assert limiter.retry_after("a") == 0
+
+
+def test_before_anything_is_published_the_service_answers_503_and_logs_the_failure(tmp_path):
+    from tests.service import call, running_service
+
+    home = tmp_path / "home"
+    home.mkdir()
+    key, _ = issue_key(home / "api_keys.csv", "财政局", "采购系统", ["check"], date.today() + timedelta(days=1))
+    body = {"subjects": ["91320281MA1AAAAAXA"], "matter": "政府采购", "user": "张科员", "purpose": "资格审查"}
+    with running_service(home) as base:
+        assert call(base, "GET", "/healthz").status == 503
+        assert call(base, "POST", "/v1/check", key, body).status == 503
+        assert call(base, "POST", "/v1/check", "crk_00000000_nope", body).status == 401
+    logged = read_queries(home / "query_log")
+    assert [(q["outcome"], q.get("key_id")) for q in logged] == [("failed", key.split("_")[1]), ("refused", "00000000")]
+    assert "nothing is published" in logged[0]["reason"]
