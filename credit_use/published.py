@@ -194,9 +194,10 @@ class _OpenRelease:
 class LiveRelease:
     """The current release, kept open between queries and following the publish symlink.
 
-    Each `use()` resolves the symlink (one realpath, microseconds). A query that finds it moved opens
-    the new release (others wait the ~20 ms that takes rather than open it twice); queries already on
-    the old release finish there, and the last one out closes it."""
+    Each `use()` resolves the symlink (one realpath, microseconds, under the lock). A query that finds it
+    moved opens the new release (the queries arriving meanwhile wait the ~20 ms that takes rather than
+    open it twice or answer from the old one); queries already on the old release finish there, and the
+    last one out closes it."""
 
     def __init__(self, publish_dir: Path, config: dict | None = None, index: bool = True):
         self.publish_dir = publish_dir
@@ -207,8 +208,10 @@ class LiveRelease:
         self.opened: list[str] = []  # release names in the order they were opened (shown by /healthz)
 
     def _acquire(self) -> _OpenRelease:
-        path = _current_path(self.publish_dir)
         with self._lock:
+            # Resolved under the lock: a query that read the link just before a switch, then waited while the
+            # new release was being opened, must not take the old one back.
+            path = _current_path(self.publish_dir)
             current = self._current
             if current is None or current.path != path:
                 fresh = _OpenRelease(path, self.config, self.index)

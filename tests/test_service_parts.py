@@ -143,3 +143,56 @@ def test_before_anything_is_published_the_service_answers_503_and_logs_the_failu
     logged = read_queries(home / "query_log")
     assert [(q["outcome"], q.get("key_id")) for q in logged] == [("failed", key.split("_")[1]), ("refused", "00000000")]
     assert "nothing is published" in logged[0]["reason"]
+
+
+def test_a_query_that_read_the_link_before_a_switch_does_not_take_the_old_release_back(tmp_path, monkeypatch):
+    """B reads the link, the release switches, A opens the new one (slowly); B must not reopen the old one."""
+    import credit_use.published as published
+
+    for n in (1, 2):
+        release = tmp_path / "releases" / f"r{n}"
+        release.mkdir(parents=True)
+        with duckdb.connect(str(release / "published.duckdb")) as con:
+            con.execute("create table credit_rating as select 1 as subject_id")
+        (release / "manifest.json").write_text("{}")
+    publish = tmp_path / "publish"
+    publish.symlink_to("releases/r1")
+    live = LiveRelease(publish, index=False)
+    with live.use():
+        pass
+    b_has_read, a_is_opening = threading.Event(), threading.Event()
+    read_link, open_release = published._current_path, published._OpenRelease.__init__
+
+    def reading(publish_dir):
+        path = read_link(publish_dir)
+        if threading.current_thread().name == "B":
+            b_has_read.set()
+            a_is_opening.wait(timeout=1)
+        return path
+
+    def opening(self, path, *args):
+        if path.name == "r2":
+            a_is_opening.set()
+            time.sleep(0.3)
+        open_release(self, path, *args)
+
+    monkeypatch.setattr(published, "_current_path", reading)
+    monkeypatch.setattr(published._OpenRelease, "__init__", opening)
+    names = {}
+
+    def query():
+        with live.use() as release:
+            names[threading.current_thread().name] = release.name
+
+    b = threading.Thread(target=query, name="B")
+    b.start()
+    b_has_read.wait(timeout=5)
+    link = tmp_path / "publish.new"
+    link.symlink_to("releases/r2")
+    os.replace(link, publish)
+    a = threading.Thread(target=query, name="A")
+    a.start()
+    a.join()
+    b.join()
+    assert names["A"] == "r2" and live.opened == ["r1", "r2"]  # r1 was not opened a second time
+    live.close()
