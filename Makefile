@@ -23,12 +23,14 @@ $(MANIFEST): $(STAMP) $(shell find dbt_project -name '*.sql' -o -name '*.yml' -o
 run: setup
 	$(BIN)/credit-pipeline run --generate-if-empty
 
-# The credit-report tests open reports in a real headless browser (Chromium, from the system's packages).
+# The credit-report and public-page tests open pages in a real headless browser (Chromium, from the system's
+# packages), with a CJK font so that screenshots show the characters rather than empty boxes.
 BROWSER := $(shell command -v chromium || command -v chromium-browser || command -v google-chrome)
+CJK_FONT := $(shell fc-list :lang=zh 2>/dev/null | head -1)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 browser:
-ifeq ($(BROWSER),)
-	$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium
+ifeq ($(and $(BROWSER),$(CJK_FONT)),)
+	$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-wqy-microhei
 endif
 
 test: setup browser

@@ -118,13 +118,12 @@ def lookup_command(command):
 
 @lookup_command
 def cmd_check(args: argparse.Namespace) -> int:
-    import json
-
+    from credit_use.json_answer import dumps
     from credit_use.matching import check
 
     results = check(args.ids, args.matter, args.user, args.purpose)
     if args.json:
-        print(json.dumps(results, ensure_ascii=False, indent=2, default=str))
+        print(dumps(results, indent=2).decode())
         return 0
     for r in results:
         print(f"{r['subject_id']}  {r.get('subject_name') or ''}  {r['credit_class'] or '无档案'}")
@@ -143,6 +142,62 @@ def cmd_report(args: argparse.Namespace) -> int:
     html = credit_report(args.id, args.user, args.purpose, internal=args.internal)
     out = Path(args.out) if args.out else load_settings().home / "reports" / f"{args.id}-{'internal' if args.internal else 'public'}.html"
     print(write_report(html, out))
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import dataclasses
+    import json
+    import os
+
+    import uvicorn
+
+    from credit_use.service.app import CONFIG_VARIABLE, ServiceConfig
+
+    config = ServiceConfig(public_per_minute=args.public_per_minute, public_burst=args.public_burst, threads=args.threads)
+    # Each worker process builds the app from the environment (settings and this configuration).
+    os.environ[CONFIG_VARIABLE] = json.dumps(dataclasses.asdict(config))
+    # No access log: request lines carry subject IDs; the query log is the record of every call.
+    uvicorn.run("credit_use.service.app:app_from_environment", factory=True, workers=args.workers, host=args.host,
+                port=args.port, access_log=False, log_level=args.log_level, proxy_headers=bool(args.forwarded_allow_ips),
+                forwarded_allow_ips=args.forwarded_allow_ips or None, timeout_keep_alive=30, server_header=False)
+    return 0
+
+
+def cmd_bench_serve(args: argparse.Namespace) -> int:
+    from credit_tools.bench_serve import run_serve_benchmark
+
+    return run_serve_benchmark(Path(args.home).resolve(), clients=args.clients, seconds=args.seconds, matter=args.matter,
+                               switch=not args.no_switch, port=args.port, workers=args.workers)
+
+
+def cmd_api_key(args: argparse.Namespace) -> int:
+    from credit_use.api_keys import issue_key, read_keys, revoke_key
+
+    path = load_settings().api_keys_path
+    if args.action == "issue":
+        if not (args.department and args.system and args.scopes and args.valid_until):
+            print("issue needs --department, --system, --scopes and --valid-until", file=sys.stderr)
+            return 2
+        try:
+            secret, key = issue_key(path, args.department, args.system, args.scopes.split(","), date.fromisoformat(args.valid_until))
+        except ValueError as error:
+            print(error, file=sys.stderr)
+            return 2
+        print(f"issued {key.key_id} to {key.department} {key.system} ({';'.join(sorted(key.scopes))}) until {key.valid_until}; "
+              f"kept hashed in {path}. The key, shown only now:", file=sys.stderr)
+        print(secret)
+    elif args.action == "revoke":
+        try:
+            key = revoke_key(path, args.key_id)
+        except KeyError as error:
+            print(error.args[0], file=sys.stderr)
+            return 2
+        print(f"revoked {key.key_id} ({key.department} {key.system}) at {key.revoked_at}")
+    else:
+        for key in read_keys(path).values():
+            state = f"revoked {key.revoked_at[:10]}" if key.revoked_at else f"valid until {key.valid_until}"
+            print(f"{key.key_id}  {key.department}  {key.system}  {';'.join(sorted(key.scopes))}  {state}")
     return 0
 
 
@@ -187,6 +242,35 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--internal", action="store_true", help="the authorised internal version (信用审查报告), unmasked")
     rep.add_argument("--out", help="HTML file to write (default $CREDIT_HOME/reports/<ID>-<version>.html)")
     rep.set_defaults(func=cmd_report)
+    srv = sub.add_parser("serve", help="the credit service: /v1/check and /v1/report for departments' systems (API keys), "
+                                       "the public 信用查询 page at /, OpenAPI at /docs; follows the published release")
+    srv.add_argument("--host", default="127.0.0.1")
+    srv.add_argument("--port", type=int, default=8080)
+    srv.add_argument("--threads", type=int, default=16, help="requests answered at once by each worker")
+    srv.add_argument("--workers", type=int, default=1, help="worker processes (each keeps the release open and "
+                     "its own public rate limit); 2 on a 2-core machine spreads the Python part of each request")
+    srv.add_argument("--public-per-minute", type=float, default=30, help="public page requests a minute per client address")
+    srv.add_argument("--public-burst", type=int, default=10)
+    srv.add_argument("--forwarded-allow-ips", help="the reverse proxy's address(es): trust its X-Forwarded-For/-Proto")
+    srv.add_argument("--log-level", default="info")
+    srv.set_defaults(func=cmd_serve)
+    key = sub.add_parser("api-key", help="issue, revoke or list the API keys of departments' systems ($CREDIT_HOME/api_keys.csv, hashed)")
+    key.add_argument("action", choices=["issue", "revoke", "list"])
+    key.add_argument("key_id", nargs="?", help="the key to revoke")
+    key.add_argument("--department", help="e.g. 市财政局")
+    key.add_argument("--system", help="e.g. 政府采购管理系统")
+    key.add_argument("--scopes", help="comma-separated: check, report, internal_report")
+    key.add_argument("--valid-until", help="the last day the key works, YYYY-MM-DD")
+    key.set_defaults(func=cmd_api_key)
+    bsrv = sub.add_parser("bench-serve", help="load-test the credit service on loopback against a published release")
+    bsrv.add_argument("--home", required=True, help="a CREDIT_HOME with a published release")
+    bsrv.add_argument("--clients", type=int, default=8)
+    bsrv.add_argument("--seconds", type=float, default=20, help="duration of each run")
+    bsrv.add_argument("--matter", default="政府采购")
+    bsrv.add_argument("--port", type=int, default=0, help="0: a free port")
+    bsrv.add_argument("--workers", type=int, default=1, help="the service's worker processes")
+    bsrv.add_argument("--no-switch", action="store_true", help="skip the run with a release switch during the load")
+    bsrv.set_defaults(func=cmd_bench_serve)
     return parser
 
 

@@ -9,7 +9,9 @@ Input is taken as-is: stripping and upper-casing are the caller's job.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -57,7 +59,7 @@ def _per_unique(values: pd.Series, check: Callable[[pd.Series], np.ndarray], mis
 def _uscc_valid_unique(codes: pd.Series) -> np.ndarray:
     valid = codes.str.fullmatch(_USCC_PATTERN).fillna(False).to_numpy(dtype=bool, copy=True)
     # Only well-formed codes reach stdnum, which would raise on characters outside its alphabet.
-    valid[valid] = [code[17] == uscc.calc_check_digit(code[:17]) for code in codes[valid]]
+    valid[valid] = [_uscc_check_ok(code) for code in codes[valid]]
     return valid
 
 
@@ -67,6 +69,31 @@ def _id_card_birth_unique(ids: pd.Series) -> np.ndarray:
     birth = pd.to_datetime(ids.where(well_formed).str[6:14], format="%Y%m%d", errors="coerce")
     today = pd.Timestamp.today().normalize()
     valid = birth.between(_EARLIEST_BIRTH, today).to_numpy(dtype=bool, copy=True)
-    # ric.calc_check_digit reads the first 17 characters of the full number.
-    valid[valid] = [id_no[17] == ric.calc_check_digit(id_no) for id_no in ids[valid]]
+    valid[valid] = [_id_card_check_ok(id_no) for id_no in ids[valid]]
     return birth.where(valid).to_numpy(dtype="datetime64[ns]")
+
+
+def _uscc_check_ok(code: str) -> bool:
+    return code[17] == uscc.calc_check_digit(code[:17])
+
+
+def _id_card_check_ok(id_no: str) -> bool:
+    # ric.calc_check_digit reads the first 17 characters of the full number.
+    return id_no[17] == ric.calc_check_digit(id_no)
+
+
+# One value at a time, for a look-up (a query names a few subjects; a Series would cost more than the check).
+def is_uscc(code: str) -> bool:
+    """A GB 32100-2015 USCC with the right check character."""
+    return re.fullmatch(_USCC_PATTERN, code) is not None and _uscc_check_ok(code)
+
+
+def is_id_card(id_no: str) -> bool:
+    """An 18-character 身份证 number with a real birth date and the right check character."""
+    if re.fullmatch(_ID_CARD_PATTERN, id_no) is None:
+        return False
+    try:
+        born = date(int(id_no[6:10]), int(id_no[10:12]), int(id_no[12:14]))
+    except ValueError:
+        return False
+    return _EARLIEST_BIRTH.date() <= born <= date.today() and _id_card_check_ok(id_no)

@@ -90,6 +90,12 @@ class Settings:
         return Path(os.environ.get("CREDIT_AUTHORISED_USERS") or self.home / "authorised_users.csv")
 
     @property
+    def api_keys_path(self) -> Path:
+        """The departments' systems' API keys for the credit service (hashed): key_id, key_hash, department, system,
+        scopes, valid_until, issued_at, revoked_at."""
+        return Path(os.environ.get("CREDIT_API_KEYS") or self.home / "api_keys.csv")
+
+    @property
     def dagster_home(self) -> Path:
         return Path(os.environ.get("DAGSTER_HOME") or self.home / "dagster")
 

@@ -237,11 +237,11 @@ def _land_repair(instance, home: Path, as_of: date, n: int) -> tuple[float, str]
 
 def _sample_subjects(publish_dir: Path, count: int) -> dict[str, list[str]]:
     """Subjects to look up: a random sample, and ones that carry measures (the longest answers)."""
-    import duckdb
+    from credit_use.published import open_release
 
-    with duckdb.connect(str(publish_dir / "published.duckdb"), read_only=True) as con:
+    with open_release(publish_dir) as release:
         def ids(sql: str) -> list[str]:
-            return [r[0] for r in con.execute(sql).fetchall()]
+            return [r["subject_id"] for r in release.rows(sql)]
 
         return {
             "random": ids(f"select subject_id from credit_rating using sample {count} rows (reservoir, 7)"),

@@ -4,10 +4,11 @@ to show the case handler, and the records behind them. Reads only the published 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Sequence
 
 from credit_pipeline.settings import Settings, load_settings
-from credit_use.access import QueryRefused, logged_lookup
+from credit_use.access import Door, QueryRefused, cli_door, logged_lookup
 from credit_use.published import Release
 
 RATING_COLUMNS = "subject_id, subject_type, subject_name, public_subject_id, public_subject_name, credit_class, score, as_of_date, class_since, reasons, reason_document_nos, red_black_conflict"
@@ -16,32 +17,32 @@ MEASURE_COLUMNS = "measure_code, measure, measure_type, applies_to, basis_subjec
 
 
 def known_matters(release: Release) -> list[str]:
-    rows = release.rows("select distinct unnest(string_split(matters, ';')) as matter from measure_list order by matter")
-    return [r["matter"] for r in rows]
+    return release.once("known_matters", lambda r: [row["matter"] for row in r.rows(
+        "select distinct unnest(string_split(matters, ';')) as matter from measure_list order by matter")])
 
 
 def subject_profile(release: Release, subject_id: str) -> dict | None:
     """The subject's class, measures, red/black conflict and related-party ties; None without an archive.
     Every query filters on subject_id, by which the published tables are sorted (a few row groups read)."""
-    rating = release.rows(f"select {RATING_COLUMNS} from credit_rating where subject_id = ?", [subject_id])
+    rating = release.subject_rows("credit_rating", subject_id, f"select {RATING_COLUMNS} from credit_rating where {{subject}}")
     if not rating:
         return None
     profile = rating[0]
     profile["reason_document_nos"] = list(profile["reason_document_nos"])
-    profile["measures"] = release.rows(
-        f"select {MEASURE_COLUMNS}, matters from joint_measures where subject_id = ? order by measure_type, measure_code", [subject_id])
-    profile["related_party_risks"] = release.rows(
+    profile["measures"] = release.subject_rows("joint_measures", subject_id,
+        f"select {MEASURE_COLUMNS}, matters from joint_measures where {{subject}} order by measure_type, measure_code")
+    profile["related_party_risks"] = release.subject_rows("related_party_risks", subject_id,
         "select related_subject_id, related_subject_name, person_role, related_person_role from related_party_risks "
-        "where subject_id = ? order by related_subject_id", [subject_id])
+        "where {subject} order by related_subject_id")
     return profile
 
 
 def records_behind(release: Release, subject_id: str, document_nos: set[str]) -> list[dict]:
     if not document_nos:
         return []
-    return release.rows(
-        f"select {RECORD_COLUMNS} from credit_archive where subject_id = ? and list_contains(?, document_no) "
-        "order by decision_date, document_no", [subject_id, sorted(document_nos)])
+    return release.subject_rows("credit_archive", subject_id,
+        f"select {RECORD_COLUMNS} from credit_archive where {{subject}} and list_contains(?, document_no) "
+        "order by decision_date, document_no", [sorted(document_nos)])
 
 
 def match_subject(release: Release, subject_id: str, matter: str) -> dict:
@@ -62,17 +63,36 @@ def match_subject(release: Release, subject_id: str, matter: str) -> dict:
     return profile | {"found": True, "matter": matter, "measures": measures, "records": records, "prompts": prompts}
 
 
-def check(subject_ids: Sequence[str], matter: str, user: str | None, purpose: str | None,
-          settings: Settings | None = None) -> list[dict]:
-    """Match each subject against a service matter; refuses (QueryRefused) without user and purpose or
-    for a matter the measure list does not know; every query is logged, answered or refused."""
-    settings = settings or load_settings()
+@dataclass(frozen=True)
+class CheckAnswer:
+    results: list[dict]  # one per subject, each with the query_id (what `check --json` prints)
+    query_id: str
+    release: str
+    manifest: dict
+
+    def as_dict(self) -> dict:
+        return {"query_id": self.query_id, "release": self.release, "as_of_date": self.manifest.get("as_of_date"),
+                "results": self.results}
+
+
+def check_answer(subject_ids: Sequence[str], matter: str, user: str | None, purpose: str | None,
+                 settings: Settings | None = None, door: Door | None = None) -> CheckAnswer:
+    """Match each subject against a service matter; refuses (QueryRefused) without user and purpose, for a
+    malformed ID or for a matter the measure list does not know; every query is logged, answered or refused.
+    The command line and the service both answer through here (the service passes its own door)."""
+    door = door or cli_door(settings or load_settings())
     ids = [s.strip() for s in subject_ids if s.strip()]
-    with logged_lookup(settings, "check", user, purpose, ids, matter=matter) as lookup:
+    with logged_lookup(door, "check", user, purpose, ids, matter=matter) as lookup:
         matters = known_matters(lookup.release)
         if matter not in matters:
             raise QueryRefused(f"unknown matter {matter!r}: the measure list knows {'、'.join(matters)}")
         results = [match_subject(lookup.release, sid, matter) | {"query_id": lookup.query_id} for sid in ids]
         lookup.answers.update({r["subject_id"]: {"credit_class": r["credit_class"], "measures": [m["measure_code"] for m in r["measures"]]}
                         for r in results})
-    return results
+    return CheckAnswer(results, lookup.query_id, lookup.release.name, lookup.release.manifest)
+
+
+def check(subject_ids: Sequence[str], matter: str, user: str | None, purpose: str | None,
+          settings: Settings | None = None, door: Door | None = None) -> list[dict]:
+    """The results of `check_answer`, one per subject."""
+    return check_answer(subject_ids, matter, user, purpose, settings, door).results

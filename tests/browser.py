@@ -15,16 +15,16 @@ def browser() -> str:
     return found
 
 
-def open_headless(page: Path, profile: Path, *options: str) -> str:
-    """Open the page in headless Chromium with a throw-away profile; return what the browser printed."""
+def open_headless(page: Path | str, profile: Path, *options: str) -> str:
+    """Open the page (a file, or a URL) in headless Chromium with a throw-away profile; return what the browser printed."""
     result = subprocess.run(
         [browser(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", f"--user-data-dir={profile}",
-         *options, page.resolve().as_uri()],
+         *options, page if isinstance(page, str) else page.resolve().as_uri()],
         capture_output=True, text=True, timeout=120, check=True,
     )
     return result.stdout
 
 
-def rendered_dom(page: Path, tmp: Path) -> str:
+def rendered_dom(page: Path | str, tmp: Path) -> str:
     """The DOM after the browser has parsed and rendered the page (not the file's text)."""
     return open_headless(page, tmp, "--virtual-time-budget=2000", "--dump-dom")

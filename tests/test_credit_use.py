@@ -85,8 +85,20 @@ def test_related_party_risk_is_prompted(published):
 
 
 def test_an_unknown_subject_is_answered_as_without_archive(published):
-    nobody = check(["91320281MA1ZZZZZ00"], "政府采购", USER, PURPOSE, settings=published)[0]
+    nobody = check([scenario.make_uscc("91320281MA1WWWWWX")], "政府采购", USER, PURPOSE, settings=published)[0]
     assert nobody["found"] is False and nobody["prompts"][0].startswith("无信用档案")
+
+
+def test_a_malformed_id_is_refused_and_logged_not_answered_as_unknown(published, capsys):
+    before = len(read_queries(published.query_log_dir))
+    wrong_check_character = scenario.A[:-1] + ("0" if scenario.A[-1] != "0" else "1")
+    for bad in (wrong_check_character, "320281198002301239", "9132 0281", "abc"):  # check char, 30 Feb, blank, case
+        with pytest.raises(QueryRefused, match="malformed subject ID"):
+            check([scenario.C, bad], "政府采购", USER, PURPOSE, settings=published)
+    assert main(["report", wrong_check_character, "--user", USER, "--purpose", PURPOSE]) == 2
+    assert "malformed subject ID" in capsys.readouterr().err
+    logged = read_queries(published.query_log_dir)[before:]
+    assert [q["outcome"] for q in logged] == ["refused"] * 5 and "release" not in logged[0]  # refused before reading
 
 
 def test_a_query_without_user_or_purpose_or_with_an_unknown_matter_is_refused_and_logged(published, capsys):

@@ -1,0 +1,198 @@
+"""The credit service's parts without a pipeline run: the query log's group commit, the subject index of
+a release held open, API keys, the public rate limit."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from credit_use.api_keys import KeyRefused, KeyStore, issue_key, revoke_key
+from credit_use.published import LiveRelease, SubjectIndex
+from credit_use.query_log import GroupCommitLog, read_queries
+from credit_use.service.limits import RateLimiter
+
+
+def test_group_commit_writes_every_entry_whole_and_in_fewer_syncs_than_entries(tmp_path):
+    log = GroupCommitLog(tmp_path)
+    written: list[dict] = []
+
+    def caller(n: int) -> None:
+        for i in range(50):
+            entry = log.append({"query_id": f"{n}-{i}", "subject_ids": ["x" * 200]})
+            # Returned only once written: the file already holds it.
+            assert f'"query_id": "{entry["query_id"]}"' in "".join(p.read_text() for p in tmp_path.glob("*.jsonl"))
+            written.append(entry)
+
+    threads = [threading.Thread(target=caller, args=(n,)) for n in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    log.close()
+    logged = read_queries(tmp_path)
+    assert sorted(q["query_id"] for q in logged) == sorted(e["query_id"] for e in written) and len(logged) == 800
+    assert log.entries == 800 and log.groups < 800  # several entries shared an fsync
+    stamps = [q["logged_at"] for q in logged]
+    assert stamps == sorted(stamps)  # appended in the order they were stamped
+
+
+def test_an_entry_that_cannot_be_written_fails_its_caller(tmp_path):
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the log folder should be")
+    log = GroupCommitLog(blocked)
+    with pytest.raises(OSError, match="could not be written"):
+        log.append({"query_id": "1"})
+    log.close()
+
+
+def _sorted_table(path: Path) -> None:
+    with duckdb.connect(str(path)) as con:
+        con.execute("create table marts as select 'S' || lpad((i // 3)::varchar, 6, '0') as subject_id, i as n "
+                    "from range(30000) t(i) order by subject_id")
+        # An incremental release: one subject's rows replaced (now at the end), one split in two places.
+        con.execute("delete from marts where subject_id = 'S000100'")
+        con.execute("insert into marts values ('S000100', -1), ('S000100', -2), ('S000200', -3)")
+
+
+def test_the_subject_index_finds_the_same_rows_as_subject_id(tmp_path):
+    _sorted_table(tmp_path / "t.duckdb")
+    with duckdb.connect(str(tmp_path / "t.duckdb"), read_only=True) as con:
+        index = SubjectIndex(con, "marts")
+        for subject in ("S000000", "S000100", "S000200", "S009999", "S123456", "S0001"):
+            where, params = index.predicate(subject)
+            by_index = con.execute(f"select n from marts where {where} order by n", params).fetchall()
+            assert by_index == con.execute("select n from marts where subject_id = ? order by n", [subject]).fetchall(), subject
+        assert index.predicate("S000100")[0].startswith("rowid")  # replaced: one range at the end
+        assert index.predicate("S000200")[0] == "subject_id = ?"  # in two places
+        assert index.predicate("S123456") == ("false", [])  # absent
+
+
+def test_a_live_release_follows_the_symlink_and_closes_the_old_one_when_its_queries_end(tmp_path):
+    releases = []
+    for n in (1, 2):
+        release = tmp_path / "releases" / f"r{n}"
+        release.mkdir(parents=True)
+        with duckdb.connect(str(release / "published.duckdb")) as con:
+            con.execute(f"create table credit_rating as select 'S{n}' as subject_id")
+        (release / "manifest.json").write_text(json.dumps({"as_of_date": f"2026-0{n}-01"}))
+        releases.append(release)
+    publish = tmp_path / "publish"
+    publish.symlink_to("releases/r1")
+    live = LiveRelease(publish, {"threads": 1}, index=False)  # the index is tested above; here, closing at once
+    with live.use() as first:
+        link = tmp_path / "publish.new"
+        link.symlink_to("releases/r2")
+        os.replace(link, publish)
+        with live.use() as second:  # a query begun after the switch
+            assert (second.name, second.rows("select subject_id from credit_rating")) == ("r2", [{"subject_id": "S2"}])
+        # The query begun before it still reads the old release, which stays open until it ends.
+        assert first.rows("select subject_id from credit_rating") == [{"subject_id": "S1"}]
+    with pytest.raises(duckdb.ConnectionException):
+        first.con.execute("select 1")  # closed once its last query ended
+    assert live.opened == ["r1", "r2"]
+    live.close()
+
+
+def test_keys_are_checked_by_hash_scope_end_date_and_revocation(tmp_path):
+    path = tmp_path / "api_keys.csv"
+    key, row = issue_key(path, "财政局", "采购系统", ["check"], date.today() + timedelta(days=10))
+    store = KeyStore(path)
+    assert store.authenticate(key, "check").department == "财政局"
+    assert key.split("_", 2)[2] not in path.read_text()
+    for presented, scope, status, message in [(None, "check", 401, "required"), ("nonsense", "check", 401, "malformed"),
+                                               (key + "x", "check", 401, "unknown"), (key, "report", 403, "scope report")]:
+        with pytest.raises(KeyRefused, match=message) as refused:
+            store.authenticate(presented, scope)
+        assert refused.value.status == status
+    with pytest.raises(KeyRefused, match="expired"):
+        store.authenticate(key, "check", on=date.today() + timedelta(days=11))
+    time.sleep(0.01)  # a new modification time, as a later edit by the centre would have
+    revoke_key(path, row.key_id)
+    with pytest.raises(KeyRefused, match="revoked"):
+        store.authenticate(key, "check")
+    with pytest.raises(ValueError, match="scopes"):
+        issue_key(path, "财政局", "采购系统", ["everything"], date.today())
+
+
+def test_the_rate_limit_holds_per_client_and_refills():
+    limiter = RateLimiter(per_minute=60, burst=3)
+    assert [limiter.retry_after("a") for _ in range(3)] == [0, 0, 0]
+    assert 0 < limiter.retry_after("a") <= 1.0 and limiter.retry_after("b") == 0
+    time.sleep(1.05)  # one request a second refills
+    assert limiter.retry_after("a") == 0
+
+
+def test_before_anything_is_published_the_service_answers_503_and_logs_the_failure(tmp_path):
+    from tests.service import call, running_service
+
+    home = tmp_path / "home"
+    home.mkdir()
+    key, _ = issue_key(home / "api_keys.csv", "财政局", "采购系统", ["check"], date.today() + timedelta(days=1))
+    body = {"subjects": ["91320281MA1AAAAAXA"], "matter": "政府采购", "user": "张科员", "purpose": "资格审查"}
+    with running_service(home) as base:
+        assert call(base, "GET", "/healthz").status == 503
+        assert call(base, "POST", "/v1/check", key, body).status == 503
+        assert call(base, "POST", "/v1/check", "crk_00000000_nope", body).status == 401
+    logged = read_queries(home / "query_log")
+    assert [(q["outcome"], q.get("key_id")) for q in logged] == [("failed", key.split("_")[1]), ("refused", "00000000")]
+    assert "nothing is published" in logged[0]["reason"]
+
+
+def test_a_query_that_read_the_link_before_a_switch_does_not_take_the_old_release_back(tmp_path, monkeypatch):
+    """B reads the link, the release switches, A opens the new one (slowly); B must not reopen the old one."""
+    import credit_use.published as published
+
+    for n in (1, 2):
+        release = tmp_path / "releases" / f"r{n}"
+        release.mkdir(parents=True)
+        with duckdb.connect(str(release / "published.duckdb")) as con:
+            con.execute("create table credit_rating as select 1 as subject_id")
+        (release / "manifest.json").write_text("{}")
+    publish = tmp_path / "publish"
+    publish.symlink_to("releases/r1")
+    live = LiveRelease(publish, index=False)
+    with live.use():
+        pass
+    b_has_read, a_is_opening = threading.Event(), threading.Event()
+    read_link, open_release = published._current_path, published._OpenRelease.__init__
+
+    def reading(publish_dir):
+        path = read_link(publish_dir)
+        if threading.current_thread().name == "B":
+            b_has_read.set()
+            a_is_opening.wait(timeout=1)
+        return path
+
+    def opening(self, path, *args):
+        if path.name == "r2":
+            a_is_opening.set()
+            time.sleep(0.3)
+        open_release(self, path, *args)
+
+    monkeypatch.setattr(published, "_current_path", reading)
+    monkeypatch.setattr(published._OpenRelease, "__init__", opening)
+    names = {}
+
+    def query():
+        with live.use() as release:
+            names[threading.current_thread().name] = release.name
+
+    b = threading.Thread(target=query, name="B")
+    b.start()
+    b_has_read.wait(timeout=5)
+    link = tmp_path / "publish.new"
+    link.symlink_to("releases/r2")
+    os.replace(link, publish)
+    a = threading.Thread(target=query, name="A")
+    a.start()
+    a.join()
+    b.join()
+    assert names["A"] == "r2" and live.opened == ["r1", "r2"]  # r1 was not opened a second time
+    live.close()
