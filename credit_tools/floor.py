@@ -44,7 +44,8 @@ def measure_floor(feed_dir: Path) -> dict:
         for path, data in zip(paths, pool.map(_read, paths), strict=True):
             header, _, body = data.partition(b"\n")
             groups[(Path(path).parent.name, header.rstrip(b"\r"))].append(body if body.endswith(b"\n") else body + b"\n")
-    con = duckdb.connect(config={"enable_progress_bar": False})
+    con = duckdb.connect()
+    con.execute("set enable_progress_bar = false")
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
         for n, ((feed, header), bodies) in enumerate(groups.items()):

@@ -16,6 +16,7 @@ from credit_pipeline.resources import CreditResource
 
 FEEDS = load_catalogue()
 LEDGER_KEY = dg.AssetKey(["raw", "deliveries"])
+LOGGED_DELIVERIES = 10  # per feed and run
 SET_ASIDE_KEY = dg.AssetKey(["raw", "set_aside"])
 
 
@@ -77,11 +78,18 @@ def ingest_feed_drop(context: dg.AssetExecutionContext, credit: CreditResource):
                 f"{report.rows_accepted:,} accepted + {report.rows_set_aside:,} set aside; "
                 f"{len(report.duplicates)} duplicate files, {report.unchanged_files:,} unchanged"
             )
-            for outcome in report.ingested:
-                if outcome.status != "ingested" or outcome.rows_set_aside:
-                    rules = ", ".join(f"{k} {v}" for k, v in list(outcome.set_aside_by_rule.items())[:3])
-                    context.log.warning(f"{outcome.file_path}: {outcome.status}, {outcome.rows_in} in, "
-                                        f"{outcome.rows_set_aside} set aside ({rules}); first: {'; '.join(outcome.errors[:2])}")
+            # One line per delivery that needs a department's attention, the blocking ones first; the full list is
+            # the asset's metadata (each event-log line is a write: a bulk load has thousands of deliveries).
+            flagged = sorted((o for o in report.ingested if o.status != "ingested" or o.rows_set_aside),
+                             key=lambda o: (o.status == "ingested", -o.rows_set_aside))
+            for outcome in flagged[:LOGGED_DELIVERIES]:
+                rules = ", ".join(f"{k} {v}" for k, v in list(outcome.set_aside_by_rule.items())[:3])
+                log = context.log.warning if outcome.status != "ingested" else context.log.info
+                log(f"{outcome.file_path}: {outcome.status}, {outcome.rows_in} in, {outcome.rows_set_aside} set aside "
+                    f"({rules}); first: {'; '.join(outcome.errors[:2])}")
+            if len(flagged) > LOGGED_DELIVERIES:
+                context.log.info(f"{feed.feed}: {len(flagged) - LOGGED_DELIVERIES} more deliveries with rows set aside "
+                                 "(see the asset's `deliveries` metadata and department_quality)")
             for problem in report.problems:
                 context.log.warning(problem)
         docs = None
