@@ -101,7 +101,7 @@ def test_file_names_carry_department_delivery_date_and_sequence(tmp_path):
 def test_deliveries_are_scanned_in_numeric_sequence_order(credit_env):
     for name in (f"{SAMR}_20260505_10.csv", f"{SAMR}_20260505_9.csv", f"{SAMR}_20260505.csv", f"{SAMR}_20260504_11.csv"):
         drop(credit_env, [penalty()], name)
-    assert [d.path.name for d in scan_feed(credit_env.feed_dir, "xzcf")] == [
+    assert [d.path.name for d in scan_feed(credit_env.feed_dir, "xzcf")[0]] == [
         f"{SAMR}_20260504_11.csv", f"{SAMR}_20260505.csv", f"{SAMR}_20260505_9.csv", f"{SAMR}_20260505_10.csv"]
 
 

@@ -87,19 +87,26 @@ def list_feed_files(feed_dir: Path, feed: str) -> Iterator[tuple[str, tuple[int,
             yield entry.name, ((st.st_size, st.st_mtime_ns) if stat.S_ISREG(st.st_mode) else None)
 
 
-def scan_feed(feed_dir: Path, feed: str) -> list[Delivery | DropProblem]:
-    """The deliveries of one feed folder in delivery order, then the problems found in it."""
+def scan_feed(feed_dir: Path, feed: str, seen: dict[str, tuple[int, int]] | None = None
+              ) -> tuple[list[Delivery | DropProblem], int]:
+    """The deliveries of one feed folder in delivery order, then the problems found in it; and how many files were
+    left out because `seen` (relative path -> size, mtime_ns) says they are unchanged since they were read."""
     deliveries, problems = [], []
+    seen = seen or {}
+    unchanged = 0
     folder = feed_dir / feed
     if folder.is_symlink():
-        return [DropProblem(f"{feed}/", "the feed folder is a symbolic link: refused (deliveries are regular files inside the drop)")]
+        return [DropProblem(f"{feed}/", "the feed folder is a symbolic link: refused (deliveries are regular files inside the drop)")], 0
     for name, file_stat in list_feed_files(feed_dir, feed):
         if file_stat is None:
             problems.append(DropProblem(f"{feed}/{name}", "not a regular file (a symbolic link or a folder): refused"))
             continue
+        if seen.get(f"{feed}/{name}") == file_stat:
+            unchanged += 1  # a city's drop keeps ~100k files: the ones read before cost one dict look-up
+            continue
         found = parse_file_name(feed, folder / name, file_stat)
         (deliveries if isinstance(found, Delivery) else problems).append(found)
-    return sorted(deliveries, key=lambda d: d.order) + problems
+    return sorted(deliveries, key=lambda d: d.order) + problems, unchanged
 
 
 def unknown_folders(feed_dir: Path, feeds: Iterable[str]) -> list[DropProblem]:

@@ -125,11 +125,10 @@ def ingest_feed(lake: Lake, feed_dir: Path, feed: Feed, con: duckdb.DuckDBPyConn
     report = FeedIngestReport(feed.feed)
     state = LakeState.read(con, lake, feed.feed)
     candidates: list[Delivery] = []
-    for found in scan_feed(feed_dir, feed.feed):
+    found_files, report.unchanged_files = scan_feed(feed_dir, feed.feed, state.seen)
+    for found in found_files:
         if isinstance(found, DropProblem):
             report.problems.append(f"{found.relative_path}: {found.reason}")
-        elif state.seen.get(found.relative_path) == found.file_stat:
-            report.unchanged_files += 1
         else:
             candidates.append(found)
     batch: list[Pending] = []
