@@ -22,6 +22,7 @@ from pathlib import Path
 import psutil
 
 BENCH_AS_OF = date(2026, 11, 20)
+DAILY_SEQUENCE = 900  # the benchmark's day of deliveries and its repairs carry _900.. in their names: removed before a rerun
 
 
 class PeakMemory:
@@ -91,15 +92,31 @@ def _run_job(instance, job: str, as_of: date, tags: dict | None = None):
 
 
 def _add_daily_delivery(feed_dir: Path, records: int, seed: int, as_of: date) -> int:
-    """A day's deliveries: a fresh generated drop of about `records` records, dropped in under new names."""
-    from credit_tools.demo.generator import generate_drop
+    """A day's deliveries: about `records` records generated afresh, delivered as one file per feed and department
+    dated `as_of` (as departments deliver a day's decisions), in UTF-8."""
+    import csv
+    import io
+    from collections import defaultdict
 
+    import pandas as pd
+
+    from credit_pipeline.ingest.parse import utf8
+    from credit_tools.demo.generator import generate_drop
+    from credit_tools.demo.writers import write_delivery
+
+    delivered = 0
     with tempfile.TemporaryDirectory() as tmp:
-        summary = generate_drop(Path(tmp), subjects=max(records // 10, 100), seed=seed + 1, as_of=as_of)
-        for path in Path(tmp).glob("*/*.*"):
-            target = feed_dir / path.parent.name / f"{path.stem}_9{path.suffix}"
-            shutil.copy(path, target)
-    return sum(summary["records"].values())
+        generate_drop(Path(tmp), subjects=max(records // 10, 100), seed=seed + 1, as_of=as_of)
+        rows: dict[tuple[str, str], list[dict]] = defaultdict(list)
+        for path in sorted(Path(tmp).glob("*/*.csv")):
+            data, _ = utf8(path.read_bytes())
+            for row in csv.DictReader(io.StringIO(data.decode("utf-8"), newline="")):
+                rows[(path.parent.name, path.name[:18])].append(row)
+        for (feed, department), found in rows.items():
+            target = feed_dir / feed / f"{department}_{as_of:%Y%m%d}_{DAILY_SEQUENCE}.csv"
+            write_delivery(pd.DataFrame(found), target)
+            delivered += len(found)
+    return delivered
 
 
 def run_benchmark(subjects: int, seed: int, daily_records: int, home: Path | None = None) -> int:
@@ -120,6 +137,8 @@ def run_benchmark(subjects: int, seed: int, daily_records: int, home: Path | Non
     print(f"benchmark: {subjects:,} subjects, seed {seed}, as of {BENCH_AS_OF}, in {home}")
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB, "
           f"Python {platform.python_version()}, load average {os.getloadavg()[0]:.1f} at start; {date.today()}")
+    for earlier in feed_dir.glob(f"*/*_{DAILY_SEQUENCE // 100}[0-9][0-9].*"):
+        earlier.unlink()  # what an earlier benchmark added on top of the drop
     stages = Stages()
     if not (feed_dir.exists() and any(feed_dir.iterdir())):
         with stages.stage("generate the drop"):
@@ -200,7 +219,7 @@ def _drop_repair(feed_dir: Path, subject_id: str, document_no: str, department_i
     # A new 修复编号 each time: reusing one would make this the latest state of an earlier case.
     row = {"修复编号": f"BENCH-XF-{time.time_ns()}", "统一社会信用代码": subject_id, "涉及信息类别": "xzcf", "涉及文书号": document_no,
            "修复方式": "整改失信", "申请日期": on.isoformat(), "决定": "同意", "决定日期": on.isoformat(), "不同意理由": ""}
-    path = feed_dir / "xyxf" / f"{department_id}_{on:%Y%m%d}_{800 + n}.csv"
+    path = feed_dir / "xyxf" / f"{department_id}_{on:%Y%m%d}_{DAILY_SEQUENCE + n}.csv"
     while path.exists():
         path = path.with_name(f"{department_id}_{on:%Y%m%d}_{int(path.stem.rsplit('_', 1)[1]) + 100}.csv")
     write_delivery(pd.DataFrame([row]), path)
