@@ -100,11 +100,14 @@ def _add_daily_delivery(feed_dir: Path, records: int, seed: int, as_of: date) ->
 
     import pandas as pd
 
+    from credit_pipeline.catalogue import load_catalogue
     from credit_pipeline.ingest.parse import utf8
+    from credit_pipeline.ingest.rules import record_key_items
     from credit_tools.demo.generator import generate_drop
     from credit_tools.demo.writers import write_delivery
 
     delivered = 0
+    catalogue = load_catalogue()
     with tempfile.TemporaryDirectory() as tmp:
         generate_drop(Path(tmp), subjects=max(records // 10, 100), seed=seed + 1, as_of=as_of)
         rows: dict[tuple[str, str], list[dict]] = defaultdict(list)
@@ -113,9 +116,11 @@ def _add_daily_delivery(feed_dir: Path, records: int, seed: int, as_of: date) ->
             for row in csv.DictReader(io.StringIO(data.decode("utf-8"), newline="")):
                 rows[(path.parent.name, path.name[:18])].append(row)
         for (feed, department), found in rows.items():
-            target = feed_dir / feed / f"{department}_{as_of:%Y%m%d}_{DAILY_SEQUENCE}.csv"
-            write_delivery(pd.DataFrame(found), target)
-            delivered += len(found)
+            # A record's later states (re-deliveries, an objection's outcome) replace its earlier ones in the day's file.
+            keys = [k for k in record_key_items(catalogue[feed]) if k in found[0]]
+            frame = pd.DataFrame(found).drop_duplicates(subset=keys, keep="last")
+            write_delivery(frame, feed_dir / feed / f"{department}_{as_of:%Y%m%d}_{DAILY_SEQUENCE}.csv")
+            delivered += len(frame)
     return delivered
 
 
