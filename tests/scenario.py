@@ -47,11 +47,12 @@ H = make_uscc("91320281MA1HHHHHX")  # repair applied before the minimum period -
 J = make_uscc("92320281MA1JJJJJX")  # 严重 penalty corrected to 一般 by objection -> 轻微失信; 个体工商户
 RB = make_uscc("91320281MA1MMMMMX")  # on the 红名单 with an active 严重 penalty -> 一般失信, red/black conflict, no incentives
 R = make_uscc("91320281MA1RRRRRX")  # on the 红名单, nothing negative -> 诚信守法 with class and red-list incentives
+K9 = make_uscc("91320281MA1K9K9KX")  # one penalty delivered as _9 (严重) and _10 (一般) on one day: _10 wins -> 轻微失信
 BAD = "91320281MA1BADBA0"  # wrong check character (and too short): set aside
 
 EXPECTED_CLASS = {
     A: "严重失信", A2: "诚信守法", B: "一般失信", C: "诚信守法", D: "诚信守法", F: "轻微失信", G: "诚信守法",
-    H: "轻微失信", J: "轻微失信", RB: "一般失信", R: "诚信守法", P_MINOR: "诚信守法", P_DEBTOR: "严重失信", P1: "诚信守法", P_CONTROLLER: "诚信守法",
+    H: "轻微失信", J: "轻微失信", RB: "一般失信", R: "诚信守法", K9: "轻微失信", P_MINOR: "诚信守法", P_DEBTOR: "严重失信", P1: "诚信守法", P_CONTROLLER: "诚信守法",
 }
 EXPECTED_SET_ASIDE = {"invalid_uscc": 1, "no_legal_document": 1}
 
@@ -135,6 +136,12 @@ def write_scenario(feed_dir: Path) -> None:
     write_delivery(_frame("xymd", red_list), feed_dir / "xymd" / f"{DEPT_CREDIT}_20260205.csv")
     serious = _penalty(RB, "卯公司", "澄市监罚〔2026〕11号", "2026-05-20", "罚款;吊销许可证件", "30")
     write_delivery(_frame("xzcf", [serious]), feed_dir / "xzcf" / f"{DEPT_SAMR}_20260525.csv")
+
+    # One department re-delivers a penalty twice on one day: _10 is later than _9 (SPEC §2, numerically).
+    k9 = [_penalty(K9, "九号公司", "澄市监罚〔2026〕90号", "2026-06-01", "罚款;吊销许可证件", "20"),
+          _penalty(K9, "九号公司", "澄市监罚〔2026〕90号", "2026-06-01", "罚款", "5")]
+    write_delivery(_frame("xzcf", k9[:1]), feed_dir / "xzcf" / f"{DEPT_SAMR}_20260603_9.csv")
+    write_delivery(_frame("xzcf", k9[1:]), feed_dir / "xzcf" / f"{DEPT_SAMR}_20260603_10.csv")
 
     debtor = _subject(P_DEBTOR, "赵大海", "自然人") | {
         "案号": "（2026）苏0281执123号", "执行依据文号": "（2025）苏0281民初45号", "执行法院": "江阴市人民法院",

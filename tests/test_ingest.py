@@ -57,6 +57,8 @@ def test_file_names_carry_department_and_delivery_date(tmp_path):
     found = parse_file_name("xzcf", tmp_path / f"{scenario.DEPT_SAMR}_20260505_2.csv")
     assert isinstance(found, Delivery)
     assert (found.department_id, found.delivery_date, found.seq) == (scenario.DEPT_SAMR, DELIVERED, 2)
+    # SPEC §2: no suffix is sequence 0, so a _1 of the same day is the later delivery.
+    assert parse_file_name("xzcf", tmp_path / f"{scenario.DEPT_SAMR}_20260505.csv").seq == 0
     assert isinstance(parse_file_name("xzcf", tmp_path / "penalties.csv"), MisnamedFile)
     assert isinstance(parse_file_name("xzcf", tmp_path / f"{scenario.DEPT_SAMR}_20261345.csv"), MisnamedFile)
 

@@ -91,6 +91,13 @@ def test_objections_repairs_and_leniency_show_in_the_archive(runs):
     assert archive.set_index("document_no").loc["澄市监罚〔2026〕9号", "severity"] == "一般"
 
 
+def test_the_latest_delivery_wins_by_its_sequence_as_a_number(runs):
+    # K9's penalty came as _9 (吊销: 严重) and, the same day, as _10 (一般): _10 is the later delivery.
+    record = runs["marts"]["credit_archive"].set_index(["subject_id", "document_no"]).loc[(scenario.K9, "澄市监罚〔2026〕90号")]
+    assert record.source_file == f"xzcf/{scenario.DEPT_SAMR}_20260603_10.csv" and record.severity == "一般"
+    assert by_subject(runs["marts"]["credit_rating"])[scenario.K9]["credit_class"] == "轻微失信"
+
+
 def test_rating_history_keeps_every_change_with_its_cause(runs):
     history = runs["marts"]["rating_history"]
     d = history[history.subject_id == scenario.D].sort_values("valid_from")

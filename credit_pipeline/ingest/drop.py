@@ -57,7 +57,7 @@ def parse_file_name(feed: str, path: Path, file_stat: tuple[int, int] = (0, 0)) 
         path=path,
         department_id=match["department"].upper(),
         delivery_date=delivered,
-        seq=int(match["seq"] or 1),
+        seq=int(match["seq"] or 0),  # SPEC §2: no suffix is 0, so _1 is later the same day
         file_format=match["ext"].lower(),
         file_stat=file_stat,
     )

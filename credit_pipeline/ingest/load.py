@@ -127,6 +127,7 @@ def flush(con, feed: Feed, batch: list[PendingFile], observe: BatchObserver | No
         accepted["_delivery_id"] = delivery_ids[idx]
         accepted["_file"] = file_paths[idx]
         accepted["_delivery_date"] = np.array([p.delivery.delivery_date for p in batch], dtype=object)[idx]
+        accepted["_delivery_seq"] = np.array([p.delivery.seq for p in batch], dtype=np.int64)[idx]
         accepted["_department_id"] = np.array([p.delivery.department_id for p in batch], dtype=object)[idx]
     if not set_aside.empty:
         idx = set_aside.pop("_file").to_numpy(dtype=np.int64)

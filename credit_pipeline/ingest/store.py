@@ -89,6 +89,7 @@ def ensure_feed_table(con: duckdb.DuckDBPyConnection, feed: Feed) -> None:
         ("_file", "VARCHAR"),
         ("_line", "INTEGER"),
         ("_delivery_date", "DATE"),
+        ("_delivery_seq", "INTEGER"),  # the file name's _<n> (0 without): orders deliveries of one day
         ("_department_id", "VARCHAR"),
         ("_extra", "JSON"),
     ]

@@ -2,7 +2,7 @@
 -- when it starts and stops counting on its own (before objections and repairs), and when it may be
 -- repaired and stops being published. Long-term validity is 2099-12-31.
 {% set far_future = "date '2099-12-31'" %}
-{% set common = "subject_id, subject_type, subject_name, legal_rep_name, legal_rep_id, delivery_id, source_file, source_line, delivery_date, department_id" %}
+{% set common = "subject_id, subject_type, subject_name, legal_rep_name, legal_rep_id, delivery_id, source_file, source_line, delivery_date, delivery_seq, first_delivery_date, first_delivery_id, department_id" %}
 
 with penalties as (
     select {{ common }}, 'xzcf' as feed, document_no, 'penalty_' || severity as record_kind,
