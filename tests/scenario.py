@@ -143,6 +143,13 @@ def write_scenario(feed_dir: Path) -> None:
     write_delivery(_frame("xzcf", k9[:1]), feed_dir / "xzcf" / f"{DEPT_SAMR}_20260603_9.csv")
     write_delivery(_frame("xzcf", k9[1:]), feed_dir / "xzcf" / f"{DEPT_SAMR}_20260603_10.csv")
 
+    # After the as-of date: a penalty of C decided 2026-07-02 and C's deregistration delivered 2026-07-02.
+    # Neither exists yet on AS_OF: C stays 诚信守法, unpublished, in the inspection draw.
+    later = _penalty(C, "丙公司", "澄市监罚〔2026〕99号", "2026-07-02", "罚款", "5")
+    write_delivery(_frame("xzcf", [later]), feed_dir / "xzcf" / f"{DEPT_SAMR}_20260703.csv")
+    deregistered = next(r for r in registry if r["统一社会信用代码"] == C) | {"登记状态": "注销"}
+    write_delivery(_frame("djzc", [deregistered]), feed_dir / "djzc" / f"{DEPT_SAMR}_20260702.csv")
+
     debtor = _subject(P_DEBTOR, "赵大海", "自然人") | {
         "案号": "（2026）苏0281执123号", "执行依据文号": "（2025）苏0281民初45号", "执行法院": "江阴市人民法院",
         "立案日期": "2026-01-05", "发布日期": "2026-02-10", "失信行为具体情形": "有履行能力而拒不履行", "履行情况": "全部未履行",

@@ -98,6 +98,16 @@ def test_the_latest_delivery_wins_by_its_sequence_as_a_number(runs):
     assert by_subject(runs["marts"]["credit_rating"])[scenario.K9]["credit_class"] == "轻微失信"
 
 
+def test_what_is_decided_or_delivered_after_the_as_of_date_does_not_exist_yet(runs):
+    marts = runs["marts"]
+    # C's penalty decided 2026-07-02 (delivered 07-03) and its deregistration delivered 07-02, as of 06-30.
+    assert "澄市监罚〔2026〕99号" not in set(marts["credit_archive"].document_no)
+    assert "澄市监罚〔2026〕99号" not in set(marts["public_disclosure"].document_no)
+    assert by_subject(marts["credit_rating"])[scenario.C]["credit_class"] == "诚信守法"
+    assert scenario.C in set(marts["supervision_plan"].subject_id)  # still registered (存续) on the as-of date
+    assert (pd.to_datetime(marts["department_quality"].delivery_date) <= pd.Timestamp(scenario.AS_OF)).all()
+
+
 def test_rating_history_keeps_every_change_with_its_cause(runs):
     history = runs["marts"]["rating_history"]
     d = history[history.subject_id == scenario.D].sort_values("valid_from")

@@ -56,7 +56,7 @@
 {# The rows a staging model reads: those delivered by the as-of date (SPEC §6: a later delivery does not
    apply yet) and, in a scoped re-rating, only the subjects in rating_scope. Use after the FROM clause. #}
 {% macro delivered_by_as_of(scope_column='subject_id') -%}
-    where true {{ in_rating_scope(scope_column) }}
+    where _delivery_date <= {{ as_of() }} {{ in_rating_scope(scope_column) }}
 {%- endmacro %}
 
 {# A department may re-deliver a record to correct it: the latest delivery wins. #}

@@ -85,3 +85,6 @@ select
 from unioned u
 left join points p on p.record_kind = u.record_kind
 left join feeds f on f.feed = u.feed
+-- A record decided after the as-of date does not exist yet on it (SPEC §6); one delivered later never
+-- reached staging (delivered_by_as_of).
+where u.decision_date <= {{ as_of() }}
