@@ -48,11 +48,13 @@ J = make_uscc("92320281MA1JJJJJX")  # 严重 penalty corrected to 一般 by obje
 RB = make_uscc("91320281MA1MMMMMX")  # on the 红名单 with an active 严重 penalty -> 一般失信, red/black conflict, no incentives
 R = make_uscc("91320281MA1RRRRRX")  # on the 红名单, nothing negative -> 诚信守法 with class and red-list incentives
 K9 = make_uscc("91320281MA1K9K9KX")  # one penalty delivered as _9 (严重) and _10 (一般) on one day: _10 wins -> 轻微失信
+N1 = make_uscc("91320281MA1NNNNNX")  # 一般 penalties of 2025-06-30 (published on its anniversary, AS_OF) and 2025-06-29 (past) -> 轻微失信
+M1 = make_uscc("91320281MA1PPPPPX")  # 轻微 penalty (警告) repaired at once (NDRC Order No. 36) -> 诚信守法
 BAD = "91320281MA1BADBA0"  # wrong check character (and too short): set aside
 
 EXPECTED_CLASS = {
     A: "严重失信", A2: "诚信守法", B: "一般失信", C: "诚信守法", D: "诚信守法", F: "轻微失信", G: "诚信守法",
-    H: "轻微失信", J: "轻微失信", RB: "一般失信", R: "诚信守法", K9: "轻微失信", P_MINOR: "诚信守法", P_DEBTOR: "严重失信", P1: "诚信守法", P_CONTROLLER: "诚信守法",
+    H: "轻微失信", J: "轻微失信", RB: "一般失信", R: "诚信守法", K9: "轻微失信", N1: "轻微失信", M1: "诚信守法", P_MINOR: "诚信守法", P_DEBTOR: "严重失信", P1: "诚信守法", P_CONTROLLER: "诚信守法",
 }
 EXPECTED_SET_ASIDE = {"invalid_uscc": 1, "no_legal_document": 1}
 
@@ -143,6 +145,15 @@ def write_scenario(feed_dir: Path) -> None:
     write_delivery(_frame("xzcf", k9[:1]), feed_dir / "xzcf" / f"{DEPT_SAMR}_20260603_9.csv")
     write_delivery(_frame("xzcf", k9[1:]), feed_dir / "xzcf" / f"{DEPT_SAMR}_20260603_10.csv")
 
+    # A year of publication ends with the anniversary (民法典 201-202): on AS_OF the 2025-06-30 penalty is
+    # still published, the 2025-06-29 one is not.
+    anniversary = [_penalty(N1, "午公司", "澄市监罚〔2025〕30号", "2025-06-30"),
+                   _penalty(N1, "午公司", "澄市监罚〔2025〕31号", "2025-06-29")]
+    write_delivery(_frame("xzcf", anniversary), feed_dir / "xzcf" / f"{DEPT_SAMR}_20250702.csv")
+    # A 轻微 penalty (警告) may be repaired at any time since NDRC Order No. 36 (2026-04-01): XF-003 below.
+    warning = _penalty(M1, "未公司", "澄市监罚〔2026〕40号", "2026-05-04", "警告")
+    write_delivery(_frame("xzcf", [warning]), feed_dir / "xzcf" / f"{DEPT_SAMR}_20260506.csv")
+
     # After the as-of date: a penalty of C decided 2026-07-02 and C's deregistration delivered 2026-07-02.
     # Neither exists yet on AS_OF: C stays 诚信守法, unpublished, in the inspection draw.
     later = _penalty(C, "丙公司", "澄市监罚〔2026〕99号", "2026-07-02", "罚款", "5")
@@ -180,3 +191,5 @@ def write_scenario(feed_dir: Path) -> None:
         repair("XF-001", D, "澄市监罚〔2025〕4号", "2026-03-05", "同意", "2026-03-10"),
         repair("XF-002", H, "澄市监罚〔2026〕8号", "2026-05-01", "同意", "2026-05-08"),
     ]), feed_dir / "xyxf" / f"{DEPT_CREDIT}_20260510.csv")
+    write_delivery(_frame("xyxf", [repair("XF-003", M1, "澄市监罚〔2026〕40号", "2026-05-10", "同意", "2026-05-12")]),
+                   feed_dir / "xyxf" / f"{DEPT_CREDIT}_20260512.csv")

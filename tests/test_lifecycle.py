@@ -98,7 +98,7 @@ def lifecycle(tmp_path_factory):
                       f"{scenario.DEPT_CREDIT}_20260626.csv")
             steps["objections"] = published(settings)
             # 3. A repair of B's penalty before its minimum publicity period (1 year for 严重; 一般 now: 3 months
-            #    from 2026-03-01, so 2026-06-01) applied on 2026-05-20 is refused whatever the department says.
+            #    from 2026-03-01, so from 2026-06-02) applied on 2026-05-20 is refused whatever the department says.
             drop.land("xyxf", [repair("XF-102", scenario.B, "澄市监罚〔2026〕1号", "2026-05-20", "同意", "2026-06-28")],
                       f"{scenario.DEPT_CREDIT}_20260628.csv")
             # 4. Objections to K's penalty applied on 2025-09-30: 5 working days across National Day 2025.

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from tests import scenario
@@ -106,6 +108,26 @@ def test_what_is_decided_or_delivered_after_the_as_of_date_does_not_exist_yet(ru
     assert by_subject(marts["credit_rating"])[scenario.C]["credit_class"] == "诚信守法"
     assert scenario.C in set(marts["supervision_plan"].subject_id)  # still registered (存续) on the as-of date
     assert (pd.to_datetime(marts["department_quality"].delivery_date) <= pd.Timestamp(scenario.AS_OF)).all()
+
+
+def test_periods_end_with_their_anniversary_and_a_minor_penalty_is_repaired_at_any_time(runs):
+    archive = runs["marts"]["credit_archive"].set_index(["subject_id", "document_no"])
+    published = set(runs["marts"]["public_disclosure"].document_no)
+    # 民法典 201-202: a year from 2025-06-30 ends with 2026-06-30 (AS_OF), so it is still published on it.
+    assert archive.loc[(scenario.N1, "澄市监罚〔2025〕30号"), "status"] == "有效" and "澄市监罚〔2025〕30号" in published
+    assert archive.loc[(scenario.N1, "澄市监罚〔2025〕31号"), "status"] == "已过公示期" and "澄市监罚〔2025〕31号" not in published
+    assert pd.Timestamp(archive.loc[(scenario.N1, "澄市监罚〔2025〕30号"), "publish_until"]) == pd.Timestamp(scenario.AS_OF)
+    # A 轻微 penalty may be repaired at once (NDRC Order No. 36): granted, it stops counting.
+    assert archive.loc[(scenario.M1, "澄市监罚〔2026〕40号"), "status"] == "已修复"
+    history = runs["marts"]["lifecycle_history"]
+    assert history[history.case_id == "XF-003"].sort_values("transition_seq").to_state.tolist()[-1] == "同意"
+
+
+def test_every_date_in_the_marts_is_a_date(runs):
+    # SPEC §6: dates are DATE columns, never timestamps; only the instants *_at (recorded_at) are.
+    for mart in MARTS:
+        schema = pq.read_schema(runs["settings"].publish_dir / f"{mart}.parquet")
+        assert [f.name for f in schema if pa.types.is_timestamp(f.type) and not f.name.endswith("_at")] == [], mart
 
 
 def test_rating_history_keeps_every_change_with_its_cause(runs):

@@ -1,5 +1,6 @@
 -- 行政处罚 with corrections applied, severity derived where the feed leaves it empty, leniency
--- (including minors from the ID's birth date) and the publicity windows of rule_penalty_publicity.
+-- (including minors from the ID's birth date) and the publicity windows of rule_penalty_publicity, counted as
+-- the Civil Code counts periods (period_end): publish_until is the last day published, counts_until exclusive.
 -- A corrected penalty (异议 更正) also keeps its original version (is_original_version), which counted
 -- until the correction: int_class_events dates the class change to the correction, with that cause.
 with corrected as (
@@ -51,9 +52,12 @@ select
         case when d.birth_date + to_years(s.minor_age_years) > d.decision_date then '未成年人' end
     ) as leniency,
     pub.is_published,
-    case when pub.is_published then d.decision_date + to_months(pub.min_repair_months) end as repairable_from,
-    case when pub.is_published then d.decision_date + to_months(pub.max_publicity_months) end as publish_until,
-    d.decision_date + to_months(pub.active_months) as counts_until
+    pub.repairable as is_repairable,
+    -- Repair from the day after the minimum period; without one (轻微 under NDRC Order No. 36) at any time.
+    case when pub.repairable then coalesce({{ day_after(period_end('d.decision_date', 'pub.min_repair_months')) }}, d.decision_date) end as repairable_from,
+    -- The last day of publication (inclusive): a year from 2025-11-20 is still published on 2026-11-20.
+    case when pub.is_published then {{ period_end('d.decision_date', 'pub.max_publicity_months') }} end as publish_until,
+    {{ day_after(period_end('d.decision_date', 'pub.active_months')) }} as counts_until
 from derived d
 cross join settings s
 left join {{ ref('int_penalty_publicity_rules') }} pub
