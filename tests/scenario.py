@@ -34,6 +34,7 @@ P1 = make_id("32028119800101123")  # legal representative of A and A2
 P_MINOR = make_id("32028120100501002")  # born 2010-05-01: a minor in 2026
 P_DEBTOR = make_id("32028119750315004")  # 失信被执行人
 P_CONTROLLER = make_id("32028119820202003")  # actual controller of A
+P_MINOR_DEBTOR = make_id("32028120110301001")  # born 2011-03-01: a 15-year-old on the court's list -> 从轻不计
 P_RETIRED_COUNTY = make_id("32021919700101005")  # 320219 is a retired county code: still valid
 
 A = make_uscc("91320281MA1AAAAAX")  # on the 严重失信主体名单 -> 严重失信
@@ -54,7 +55,7 @@ BAD = "91320281MA1BADBA0"  # wrong check character (and too short): set aside
 
 EXPECTED_CLASS = {
     A: "严重失信", A2: "诚信守法", B: "一般失信", C: "诚信守法", D: "诚信守法", F: "轻微失信", G: "诚信守法",
-    H: "轻微失信", J: "轻微失信", RB: "一般失信", R: "诚信守法", K9: "轻微失信", N1: "轻微失信", M1: "诚信守法", P_MINOR: "诚信守法", P_DEBTOR: "严重失信", P1: "诚信守法", P_CONTROLLER: "诚信守法",
+    H: "轻微失信", J: "轻微失信", RB: "一般失信", R: "诚信守法", K9: "轻微失信", N1: "轻微失信", M1: "诚信守法", P_MINOR: "诚信守法", P_MINOR_DEBTOR: "诚信守法", P_DEBTOR: "严重失信", P1: "诚信守法", P_CONTROLLER: "诚信守法",
 }
 EXPECTED_SET_ASIDE = {"invalid_uscc": 1, "no_legal_document": 1}
 
@@ -166,6 +167,12 @@ def write_scenario(feed_dir: Path) -> None:
         "立案日期": "2026-01-05", "发布日期": "2026-02-10", "失信行为具体情形": "有履行能力而拒不履行", "履行情况": "全部未履行",
     }
     write_delivery(_frame("sxbzxr", [debtor]), feed_dir / "sxbzxr" / f"{DEPT_COURT}_20260212.csv")
+    # A minor delivered as 失信被执行人 (courts may not list minors): 未成年人 whatever the court's file says.
+    minor_debtor = _subject(P_MINOR_DEBTOR, "周小宝", "自然人") | {
+        "案号": "（2026）苏0281执200号", "执行依据文号": "（2025）苏0281民初99号", "执行法院": "江阴市人民法院",
+        "立案日期": "2026-02-20", "发布日期": "2026-03-01", "失信行为具体情形": "有履行能力而拒不履行", "履行情况": "全部未履行",
+    }
+    write_delivery(_frame("sxbzxr", [minor_debtor]), feed_dir / "sxbzxr" / f"{DEPT_COURT}_20260303.csv")
 
     def objection(oid, sid, doc, applied, outcome="", corrections="", decided=""):
         return {"异议编号": oid, "统一社会信用代码": sid, "涉及信息类别": "xzcf", "涉及文书号": doc, "异议事由": "事实有误",

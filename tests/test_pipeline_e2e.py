@@ -130,6 +130,16 @@ def test_every_date_in_the_marts_is_a_date(runs):
         assert [f.name for f in schema if pa.types.is_timestamp(f.type) and not f.name.endswith("_at")] == [], mart
 
 
+def test_a_minor_on_any_feed_is_archived_but_counts_in_nothing(runs):
+    # A 15-year-old on the court's list: 从轻不计, not 严重失信, no 限制高消费, not published (seed 003).
+    marts = runs["marts"]
+    record = marts["credit_archive"].set_index(["subject_id", "document_no"]).loc[(scenario.P_MINOR_DEBTOR, "（2026）苏0281执200号")]
+    assert (record.status, record.leniency) == ("从轻不计", "未成年人")
+    assert by_subject(marts["credit_rating"])[scenario.P_MINOR_DEBTOR]["credit_class"] == "诚信守法"
+    assert scenario.P_MINOR_DEBTOR not in set(marts["joint_measures"].subject_id)
+    assert "（2026）苏0281执200号" not in set(marts["public_disclosure"].document_no)
+
+
 def test_rating_history_keeps_every_change_with_its_cause(runs):
     history = runs["marts"]["rating_history"]
     d = history[history.subject_id == scenario.D].sort_values("valid_from")

@@ -3,7 +3,7 @@
 -- repaired and stops being published. counts_until is exclusive; explicit end dates (有效期至) are
 -- inclusive (through), fixed spans end as the Civil Code counts (period_end); long-term is 2099-12-31.
 {% set far_future = long_term() %}
-{% set common = "subject_id, subject_type, subject_name, legal_rep_name, legal_rep_id, delivery_id, source_file, source_line, delivery_date, delivery_seq, first_delivery_date, first_delivery_id, department_id" %}
+{% set common = "subject_id, subject_type, subject_name, id_type, legal_rep_name, legal_rep_id, delivery_id, source_file, source_line, delivery_date, delivery_seq, first_delivery_date, first_delivery_id, department_id" %}
 
 with penalties as (
     select {{ common }}, 'xzcf' as feed, document_no, 'penalty_' || severity as record_kind,
@@ -77,7 +77,9 @@ select
     md5(concat_ws('|', u.feed, u.document_no, u.subject_id)) as record_id,
     u.* exclude (is_published, is_repairable) replace (
         -- Kinds whose counting period is fixed by the rules (e.g. 未履约: 1 year from the check).
-        coalesce(u.counts_until, {{ day_after(period_end('u.counts_from', 'p.active_months')) }}, {{ far_future }}) as counts_until
+        coalesce(u.counts_until, {{ day_after(period_end('u.counts_from', 'p.active_months')) }}, {{ far_future }}) as counts_until,
+        -- A minor on the decision or listing date is 未成年人 on every feed (seed 003): archived, never counted.
+        {{ leniency('u.leniency', 'u.subject_type', 'u.id_type', 'u.subject_id', 'u.decision_date') }} as leniency
     ),
     -- Published when the catalogue makes the feed public and, for penalties, the severity is published.
     f.is_public = 'Y' and coalesce(u.is_published, true) as is_publishable,
