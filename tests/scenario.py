@@ -51,11 +51,12 @@ R = make_uscc("91320281MA1RRRRRX")  # on the 红名单, nothing negative -> 诚�
 K9 = make_uscc("91320281MA1K9K9KX")  # one penalty delivered as _9 (严重) and _10 (一般) on one day: _10 wins -> 轻微失信
 N1 = make_uscc("91320281MA1NNNNNX")  # 一般 penalties of 2025-06-30 (published on its anniversary, AS_OF) and 2025-06-29 (past) -> 轻微失信
 M1 = make_uscc("91320281MA1PPPPPX")  # 轻微 penalty (警告) repaired at once (NDRC Order No. 36) -> 诚信守法
+L1 = make_uscc("91320281MA1LLLLLX")  # 一般 penalty delivered on time, corrected by a late re-delivery: not late -> 轻微失信
 BAD = "91320281MA1BADBA0"  # wrong check character (and too short): set aside
 
 EXPECTED_CLASS = {
     A: "严重失信", A2: "诚信守法", B: "一般失信", C: "诚信守法", D: "诚信守法", F: "轻微失信", G: "诚信守法",
-    H: "轻微失信", J: "轻微失信", RB: "一般失信", R: "诚信守法", K9: "轻微失信", N1: "轻微失信", M1: "诚信守法", P_MINOR: "诚信守法", P_MINOR_DEBTOR: "诚信守法", P_DEBTOR: "严重失信", P1: "诚信守法", P_CONTROLLER: "诚信守法",
+    H: "轻微失信", J: "轻微失信", RB: "一般失信", R: "诚信守法", K9: "轻微失信", N1: "轻微失信", M1: "诚信守法", L1: "轻微失信", P_MINOR: "诚信守法", P_MINOR_DEBTOR: "诚信守法", P_DEBTOR: "严重失信", P1: "诚信守法", P_CONTROLLER: "诚信守法",
 }
 EXPECTED_SET_ASIDE = {"invalid_uscc": 1, "no_legal_document": 1}
 
@@ -154,6 +155,12 @@ def write_scenario(feed_dir: Path) -> None:
     # A 轻微 penalty (警告) may be repaired at any time since NDRC Order No. 36 (2026-04-01): XF-003 below.
     warning = _penalty(M1, "未公司", "澄市监罚〔2026〕40号", "2026-05-04", "警告")
     write_delivery(_frame("xzcf", [warning]), feed_dir / "xzcf" / f"{DEPT_SAMR}_20260506.csv")
+
+    # Delivered on time (decided Wednesday 2026-04-01, delivered 04-03), corrected by a re-delivery on 06-01,
+    # long after 7 working days: timeliness is judged on the first delivery, so neither delivery is late.
+    on_time = _penalty(L1, "申公司", "澄市监罚〔2026〕50号", "2026-04-01")
+    write_delivery(_frame("xzcf", [on_time]), feed_dir / "xzcf" / f"{DEPT_SAMR}_20260403.csv")
+    write_delivery(_frame("xzcf", [on_time | {"处罚内容": "罚款5万元并责令改正"}]), feed_dir / "xzcf" / f"{DEPT_SAMR}_20260601.csv")
 
     # After the as-of date: a penalty of C decided 2026-07-02 and C's deregistration delivered 2026-07-02.
     # Neither exists yet on AS_OF: C stays 诚信守法, unpublished, in the inspection draw.

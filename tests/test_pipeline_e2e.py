@@ -79,6 +79,15 @@ def test_rows_reconcile_and_bad_rows_are_set_aside_by_rule(runs):
     assert quality.overdue_objections.sum() == 1  # YY-001, pending past its 5 working days
 
 
+def test_timeliness_is_judged_on_a_records_first_delivery(runs):
+    quality = runs["marts"]["department_quality"].set_index("file_path")
+    # L1's penalty: delivered on time on 2026-04-03, corrected on 2026-06-01; neither delivery has a late record.
+    assert quality.loc[f"xzcf/{scenario.DEPT_SAMR}_20260403.csv", "late_records"] == 0
+    assert quality.loc[f"xzcf/{scenario.DEPT_SAMR}_20260601.csv", "late_records"] == 0
+    record = runs["marts"]["credit_archive"].set_index(["subject_id", "document_no"]).loc[(scenario.L1, "澄市监罚〔2026〕50号")]
+    assert record.source_file == f"xzcf/{scenario.DEPT_SAMR}_20260601.csv"  # the correction is the current version
+
+
 def test_objections_repairs_and_leniency_show_in_the_archive(runs):
     archive = runs["marts"]["credit_archive"]
     status = {(r.subject_id, r.document_no, r.role): r.status for r in archive.itertuples()}
