@@ -35,6 +35,8 @@ P_MINOR = make_id("32028120100501002")  # born 2010-05-01: a minor in 2026
 P_DEBTOR = make_id("32028119750315004")  # 失信被执行人
 P_CONTROLLER = make_id("32028119820202003")  # actual controller of A
 P_MINOR_DEBTOR = make_id("32028120110301001")  # born 2011-03-01: a 15-year-old on the court's list -> 从轻不计
+P_E_REP = make_id("32028119850505007")  # legal representative of E, a 失信被执行人 company -> 限制高消费 (P10)
+P_E_CONTROLLER = make_id("32028119700707008")  # actual controller of E -> 限制高消费 (P11)
 P_RETIRED_COUNTY = make_id("32021919700101005")  # 320219 is a retired county code: still valid
 
 A = make_uscc("91320281MA1AAAAAX")  # on the 严重失信主体名单 -> 严重失信
@@ -52,11 +54,12 @@ K9 = make_uscc("91320281MA1K9K9KX")  # one penalty delivered as _9 (严重) and 
 N1 = make_uscc("91320281MA1NNNNNX")  # 一般 penalties of 2025-06-30 (published on its anniversary, AS_OF) and 2025-06-29 (past) -> 轻微失信
 M1 = make_uscc("91320281MA1PPPPPX")  # 轻微 penalty (警告) repaired at once (NDRC Order No. 36) -> 诚信守法
 L1 = make_uscc("91320281MA1LLLLLX")  # 一般 penalty delivered on time, corrected by a late re-delivery: not late -> 轻微失信
+E = make_uscc("91320281MA1EEEEEX")  # a 失信被执行人 company -> 严重失信 with the class's measures; a later 一般 penalty keeps its class_since
 BAD = "91320281MA1BADBA0"  # wrong check character (and too short): set aside
 
 EXPECTED_CLASS = {
     A: "严重失信", A2: "诚信守法", B: "一般失信", C: "诚信守法", D: "诚信守法", F: "轻微失信", G: "诚信守法",
-    H: "轻微失信", J: "轻微失信", RB: "一般失信", R: "诚信守法", K9: "轻微失信", N1: "轻微失信", M1: "诚信守法", L1: "轻微失信", P_MINOR: "诚信守法", P_MINOR_DEBTOR: "诚信守法", P_DEBTOR: "严重失信", P1: "诚信守法", P_CONTROLLER: "诚信守法",
+    H: "轻微失信", J: "轻微失信", RB: "一般失信", R: "诚信守法", K9: "轻微失信", N1: "轻微失信", M1: "诚信守法", L1: "轻微失信", E: "严重失信", P_E_REP: "诚信守法", P_E_CONTROLLER: "诚信守法", P_MINOR: "诚信守法", P_MINOR_DEBTOR: "诚信守法", P_DEBTOR: "严重失信", P1: "诚信守法", P_CONTROLLER: "诚信守法",
 }
 EXPECTED_SET_ASIDE = {"invalid_uscc": 1, "no_legal_document": 1}
 
@@ -168,6 +171,21 @@ def write_scenario(feed_dir: Path) -> None:
     write_delivery(_frame("xzcf", [later]), feed_dir / "xzcf" / f"{DEPT_SAMR}_20260703.csv")
     deregistered = next(r for r in registry if r["统一社会信用代码"] == C) | {"登记状态": "注销"}
     write_delivery(_frame("djzc", [deregistered]), feed_dir / "djzc" / f"{DEPT_SAMR}_20260702.csv")
+
+    # E, a company, on the court's list: its legal representative and actual controller bear 限制高消费 too
+    # (最高人民法院 限制消费规定 第三条第二款). A 一般 penalty on 2026-04-20 changes E's score, not its class.
+    e_registry = next(r for r in registry if r["统一社会信用代码"] == A) | {
+        "统一社会信用代码": E, "主体名称": "戌公司", "法定代表人": "王大力", "法定代表人证件号码": P_E_REP,
+        "实际控制人": "孙强", "实际控制人证件号码": P_E_CONTROLLER}
+    write_delivery(_frame("djzc", [e_registry]), feed_dir / "djzc" / f"{DEPT_SAMR}_20250102.csv")
+    e_block = _subject(E, "戌公司", rep="王大力", rep_id=P_E_REP)
+    e_debtor = e_block | {
+        "案号": "（2026）苏0281执300号", "执行依据文号": "（2025）苏0281民初300号", "执行法院": "江阴市人民法院",
+        "立案日期": "2026-02-01", "发布日期": "2026-02-15", "失信行为具体情形": "有履行能力而拒不履行", "履行情况": "全部未履行",
+    }
+    write_delivery(_frame("sxbzxr", [e_debtor]), feed_dir / "sxbzxr" / f"{DEPT_COURT}_20260217.csv")
+    e_penalty = _penalty(E, "戌公司", "澄市监罚〔2026〕60号", "2026-04-20") | e_block
+    write_delivery(_frame("xzcf", [e_penalty]), feed_dir / "xzcf" / f"{DEPT_SAMR}_20260422.csv")
 
     debtor = _subject(P_DEBTOR, "赵大海", "自然人") | {
         "案号": "（2026）苏0281执123号", "执行依据文号": "（2025）苏0281民初45号", "执行法院": "江阴市人民法院",

@@ -178,6 +178,12 @@ def test_joint_measures_follow_lists_classes_and_reach_the_legal_representative(
     assert {"P01", "P02", "P03", "P04", "P05"} <= measures[scenario.A]
     assert "P08" in measures[scenario.P1]
     assert {"P06", "P07"} <= measures[scenario.P_DEBTOR]
+    # Seed 004 三（五） attaches 财政性资金 and 评优评先 to the 严重失信 class: a 失信被执行人 company gets them, and
+    # its legal representative and actual controller bear 限制高消费 (最高人民法院 限制消费规定 第三条).
+    assert {"P01", "P02", "P04", "P05", "P06", "P07"} <= measures[scenario.E]
+    assert measures[scenario.P_E_REP] == {"P10"} and measures[scenario.P_E_CONTROLLER] == {"P11"}
+    basis = runs["marts"]["measure_list"].set_index("measure_code").legal_basis
+    assert "最高人民法院" in basis["P10"] and "第三条" in basis["P10"] and "国发〔2016〕33号" in basis["P01"]
     assert {"I01", "I02", "I03"} <= measures[scenario.C]
     assert not any(code.startswith("I") for code in measures.get(scenario.B, set()))  # 一般失信: no incentives
     # Red-listed and 诚信守法: class and red-list incentives; red-listed with a serious penalty: none (conflict).
