@@ -19,6 +19,7 @@ from credit_use.access import QueryRefused, logged_lookup, require_authorisation
 from credit_use.matching import RECORD_COLUMNS, subject_profile
 from credit_use.published import Release
 
+LONG_TERM = "2099-12-31"  # SPEC §2: the date that means long-term (the marts' open-ended spans end on it)
 INTERNAL_REPORT = "internal_report"  # the scope a user needs in authorised_users.csv for the unmasked version
 _templates = Environment(loader=PackageLoader("credit_use", "templates"),
                          autoescape=select_autoescape(["html", "j2"]), undefined=StrictUndefined)
@@ -27,6 +28,13 @@ _templates = Environment(loader=PackageLoader("credit_use", "templates"),
 def _day(value) -> str:
     """Dates as YYYY-MM-DD, whether the mart holds a date or a timestamp; empty for none."""
     return "" if value is None else str(value)[:10]
+
+
+def _until(value, open_ended: str) -> str:
+    """The end of a span: `open_ended` without one, 长期 for the long-term date (SPEC §2: 2099-12-31)."""
+    if value is None:
+        return open_ended
+    return "长期" if _day(value) >= LONG_TERM else _day(value)
 
 
 def _basis(document_no: str) -> str:
@@ -41,7 +49,7 @@ def _kind(record_kind: str) -> str:
     return record_kind.split("_", 1)[-1]  # list_严重失信主体名单 -> 严重失信主体名单, penalty_一般 -> 一般
 
 
-_templates.filters.update(day=_day, basis=_basis, score=_score, kind=_kind)
+_templates.filters.update(day=_day, until=_until, basis=_basis, score=_score, kind=_kind)
 _PUBLIC_MEASURE_FIELDS = ("measure_code", "measure", "measure_type", "departments", "legal_basis", "basis_document_no",
                           "valid_from", "valid_to", "matters")
 

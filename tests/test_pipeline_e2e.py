@@ -55,6 +55,15 @@ def test_every_subject_gets_its_known_class(runs):
     assert "澄信认〔2026〕1号" in rating[scenario.A]["reasons"]  # every class comes with its reasons
 
 
+def test_class_since_is_the_day_the_current_class_began(runs):
+    # E: 严重失信 from its court listing (2026-02-15); its 一般 penalty of 2026-04-20 moved the score, not the class.
+    e = by_subject(runs["marts"]["credit_rating"])[scenario.E]
+    assert pd.Timestamp(e["class_since"]) == pd.Timestamp(2026, 2, 15)
+    history = runs["marts"]["rating_history"]
+    current = history[(history.subject_id == scenario.E) & history.valid_to.isna()]
+    assert pd.Timestamp(current.valid_from.item()) == pd.Timestamp(e["class_since"])
+
+
 def test_related_party_risk_and_red_black_conflicts_are_marts_of_their_own(runs):
     risks = runs["marts"]["related_party_risks"]
     # A2 shares its legal representative P1 with A (严重失信); nobody else is tied to a 严重失信 subject.
