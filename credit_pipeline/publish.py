@@ -30,6 +30,7 @@ MARTS = (
     "measure_list",
     "red_black_conflicts",
     "related_party_risks",
+    "data_sharing",
 )
 KEEP_RELEASES = 3
 LITERAL_FILTER_MAX = 10_000  # records whose disclosure rows are replaced by a constant filter

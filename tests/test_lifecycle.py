@@ -126,6 +126,11 @@ def test_a_repair_leaves_disclosure_and_punishment_everywhere_at_once(lifecycle)
     assert LIST_DOC not in set(after["public_disclosure"].document_no)
     archive = after["credit_archive"].set_index(["subject_id", "document_no", "role"])
     assert archive.loc[(scenario.A, LIST_DOC, "本人"), "status"] == "已修复"  # kept for the audit trail
+    # Repair ends sharing too, in the same run (NDRC Order No. 36 第三条).
+    def shared(step):
+        sharing = step["data_sharing"]
+        return set(sharing[(sharing.subject_id == scenario.A) & (sharing.document_no == LIST_DOC)].status)
+    assert shared(before) == {"共享"} and shared(after) == {"停止共享"}
     assert rating(before["credit_rating"])[scenario.A]["credit_class"] == "严重失信"
     assert rating(after["credit_rating"])[scenario.A]["credit_class"] == "诚信守法"
     assert {"P01", "P02", "P03"} <= measures(before["joint_measures"], scenario.A)

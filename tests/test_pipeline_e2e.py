@@ -158,6 +158,20 @@ def test_a_minor_on_any_feed_is_archived_but_counts_in_nothing(runs):
     assert "（2026）苏0281执200号" not in set(marts["public_disclosure"].document_no)
 
 
+def test_sharing_follows_the_catalogue_and_stops_with_repair_revocation_and_leniency(runs):
+    sharing = runs["marts"]["data_sharing"].set_index(["subject_id", "document_no", "recipient"])
+    recipients = {"全市各部门", "授权部门"}  # the catalogue's shared_with for xzcf and sxbzxr items
+    # D's penalty was repaired on 2026-03-10 (NDRC Order No. 36 第三条: publication and sharing end together).
+    repaired = sharing.loc[scenario.D, "澄市监罚〔2025〕4号"]
+    assert set(repaired.index) == recipients and set(repaired.status) == {"停止共享"} and set(repaired.reason) == {"已修复"}
+    assert set(pd.to_datetime(repaired.since)) == {pd.Timestamp(2026, 3, 10)}
+    assert set(sharing.loc[scenario.G, "澄市监罚〔2026〕7号"].reason) == {"已撤销"}
+    assert set(sharing.loc[scenario.P_MINOR_DEBTOR, "（2026）苏0281执200号"].status) == {"停止共享"}  # never shared
+    shared = sharing.loc[scenario.B, "澄市监罚〔2026〕1号"]
+    assert set(shared.status) == {"共享"} and shared.reason.isna().all()
+    assert set(sharing.loc[scenario.F, "澄市监罚〔2026〕6号"].reason) == {"异议处理中"}  # shared while contested
+
+
 def test_rating_history_keeps_every_change_with_its_cause(runs):
     history = runs["marts"]["rating_history"]
     d = history[history.subject_id == scenario.D].sort_values("valid_from")

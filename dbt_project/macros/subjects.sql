@@ -76,3 +76,15 @@
     select subject_id, controller_id, controller_name, '实际控制人'
     from {{ relation }} where controller_id is not null
 {%- endmacro %}
+
+{# One row per element of a `separator`-separated list column, as `alias`: a FROM-clause fragment to put
+   after the relation (the catalogue separates lists with |). DuckDB and Spark spell it differently. #}
+{% macro each_of(list_column, separator, alias) -%}
+    {{ return(adapter.dispatch('each_of', 'credit')(list_column, separator, alias)) }}
+{%- endmacro %}
+{% macro default__each_of(list_column, separator, alias) -%}
+    , unnest(string_split({{ list_column }}, '{{ separator }}')) as each_of_t({{ alias }})
+{%- endmacro %}
+{% macro spark__each_of(list_column, separator, alias) -%}
+    lateral view explode(split({{ list_column }}, '\\{{ separator }}')) each_of_t as {{ alias }}
+{%- endmacro %}

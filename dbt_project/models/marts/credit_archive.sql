@@ -8,7 +8,7 @@ with own as (
         s.leniency, s.is_negative, s.points, s.counts_from, s.effective_until, s.publish_until, s.repairable_from,
         s.repaired_on, s.repair_id, s.revoked_on, s.corrected_on, s.objection_id, s.is_publishable,
         s.authority_name, s.content, s.legal_basis,
-        s.department_id, s.delivery_date, s.source_file, s.source_line, s.record_id
+        s.department_id, s.first_delivery_date, s.delivery_date, s.source_file, s.source_line, s.record_id
     from {{ ref('int_record_states') }} s
     left join ({{ rules_in_force('catalogue_feeds', ['feed']) }}) f using (feed)
 ),
@@ -19,7 +19,7 @@ related as (
         o.leniency, o.is_negative, 0 as points, o.counts_from, o.effective_until, o.publish_until, o.repairable_from,
         o.repaired_on, o.repair_id, o.revoked_on, o.corrected_on, o.objection_id, false as is_publishable,
         o.authority_name, o.content, o.legal_basis,
-        o.department_id, o.delivery_date, o.source_file, o.source_line, o.record_id
+        o.department_id, o.first_delivery_date, o.delivery_date, o.source_file, o.source_line, o.record_id
     from own o
     join ({{ organisation_people(ref('int_subjects')) }}) p on p.subject_id = o.subject_id
     where o.record_kind = 'list_严重失信主体名单'
