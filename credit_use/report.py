@@ -9,6 +9,7 @@ objections and repairs, related-party ties and red/black conflicts. Both are log
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from pathlib import Path
 
@@ -56,12 +57,16 @@ _PUBLIC_MEASURE_FIELDS = ("measure_code", "measure", "measure_type", "department
 
 def _public_records(release: Release, subject_id: str, public_subject_id: str) -> list[dict]:
     # By the subject's own records, not by its masked ID alone, which two persons may share.
-    return release.rows(
-        "select d.feed_name, d.document_no, d.record_kind, d.decision_date, d.severity, d.status, d.authority_name, "
-        "d.legal_basis, d.content, d.publish_until from public_disclosure d "
+    records = release.rows(
+        "select d.feed_name, d.document_no, d.record_kind, d.decision_date, d.severity, d.status, d.items, "
+        "d.publish_until from public_disclosure d "
         "where d.subject_id = ? and (d.feed, d.document_no) in "
         "(select feed, document_no from credit_archive where subject_id = ? and role = '本人') "
         "order by d.decision_date, d.document_no", [public_subject_id, subject_id])
+    # Exactly the items the catalogue publishes, as masked for the public site; empty ones left out.
+    for record in records:
+        record["published_items"] = [(k, v) for k, v in json.loads(record.pop("items") or "{}").items() if v not in (None, "")]
+    return records
 
 
 def report_data(release: Release, subject_id: str, internal: bool) -> dict:

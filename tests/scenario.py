@@ -37,6 +37,8 @@ P_CONTROLLER = make_id("32028119820202003")  # actual controller of A
 P_MINOR_DEBTOR = make_id("32028120110301001")  # born 2011-03-01: a 15-year-old on the court's list -> 从轻不计
 P_E_REP = make_id("32028119850505007")  # legal representative of E, a 失信被执行人 company -> 限制高消费 (P10)
 P_E_CONTROLLER = make_id("32028119700707008")  # actual controller of E -> 限制高消费 (P11)
+P_FINED = make_id("32028119920303002")  # 孙小红, fined: her name and ID number stand inside the penalty's free text
+STRANGER_ID = make_id("32028119880808001")  # a person tied to no record, named by ID in P_FINED's 违法事实
 P_RETIRED_COUNTY = make_id("32021919700101005")  # 320219 is a retired county code: still valid
 
 A = make_uscc("91320281MA1AAAAAX")  # on the 严重失信主体名单 -> 严重失信
@@ -59,7 +61,7 @@ BAD = "91320281MA1BADBA0"  # wrong check character (and too short): set aside
 
 EXPECTED_CLASS = {
     A: "严重失信", A2: "诚信守法", B: "一般失信", C: "诚信守法", D: "诚信守法", F: "轻微失信", G: "诚信守法",
-    H: "轻微失信", J: "轻微失信", RB: "一般失信", R: "诚信守法", K9: "轻微失信", N1: "轻微失信", M1: "诚信守法", L1: "轻微失信", E: "严重失信", P_E_REP: "诚信守法", P_E_CONTROLLER: "诚信守法", P_MINOR: "诚信守法", P_MINOR_DEBTOR: "诚信守法", P_DEBTOR: "严重失信", P1: "诚信守法", P_CONTROLLER: "诚信守法",
+    H: "轻微失信", J: "轻微失信", RB: "一般失信", R: "诚信守法", K9: "轻微失信", N1: "轻微失信", M1: "诚信守法", L1: "轻微失信", E: "严重失信", P_E_REP: "诚信守法", P_E_CONTROLLER: "诚信守法", P_FINED: "轻微失信", P_MINOR: "诚信守法", P_MINOR_DEBTOR: "诚信守法", P_DEBTOR: "严重失信", P1: "诚信守法", P_CONTROLLER: "诚信守法",
 }
 EXPECTED_SET_ASIDE = {"invalid_uscc": 1, "no_legal_document": 1}
 
@@ -165,6 +167,12 @@ def write_scenario(feed_dir: Path) -> None:
     write_delivery(_frame("xzcf", [on_time]), feed_dir / "xzcf" / f"{DEPT_SAMR}_20260403.csv")
     write_delivery(_frame("xzcf", [on_time | {"处罚内容": "罚款5万元并责令改正"}]), feed_dir / "xzcf" / f"{DEPT_SAMR}_20260601.csv")
 
+    # Names and ID numbers inside free text (SPEC §6): published only masked, wherever they stand.
+    fined = _penalty(P_FINED, "孙小红", "澄市监罚〔2026〕70号", "2026-05-11", kind="自然人") | {
+        "处罚内容": "对孙小红处以罚款1万元",
+        "违法事实": f"孙小红（身份证号码{P_FINED}）伙同{STRANGER_ID}无证经营"}
+    write_delivery(_frame("xzcf", [fined]), feed_dir / "xzcf" / f"{DEPT_SAMR}_20260513.csv")
+
     # After the as-of date: a penalty of C decided 2026-07-02 and C's deregistration delivered 2026-07-02.
     # Neither exists yet on AS_OF: C stays 诚信守法, unpublished, in the inspection draw.
     later = _penalty(C, "丙公司", "澄市监罚〔2026〕99号", "2026-07-02", "罚款", "5")
@@ -184,7 +192,8 @@ def write_scenario(feed_dir: Path) -> None:
         "立案日期": "2026-02-01", "发布日期": "2026-02-15", "失信行为具体情形": "有履行能力而拒不履行", "履行情况": "全部未履行",
     }
     write_delivery(_frame("sxbzxr", [e_debtor]), feed_dir / "sxbzxr" / f"{DEPT_COURT}_20260217.csv")
-    e_penalty = _penalty(E, "戌公司", "澄市监罚〔2026〕60号", "2026-04-20") | e_block
+    e_penalty = _penalty(E, "戌公司", "澄市监罚〔2026〕60号", "2026-04-20") | e_block | {
+        "处罚内容": "对戌公司处以罚款5万元，对法定代表人王大力予以警告"}
     write_delivery(_frame("xzcf", [e_penalty]), feed_dir / "xzcf" / f"{DEPT_SAMR}_20260422.csv")
 
     debtor = _subject(P_DEBTOR, "赵大海", "自然人") | {

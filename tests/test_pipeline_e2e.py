@@ -3,7 +3,11 @@ the published marts read as BI reads them (Parquet and published.duckdb, never t
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -15,6 +19,7 @@ import pytest
 from tests import scenario
 from credit_pipeline.cli import run_pipeline
 from credit_pipeline.publish import MARTS
+from credit_pipeline.settings import DBT_PROJECT_DIR
 from tests.conftest import copy_home
 from tests.environment import credit_environment
 
@@ -34,6 +39,11 @@ def runs(scenario_home, tmp_path_factory):
         second_ok = run_pipeline()
         yield {"settings": settings, "ok": (True, second_ok), "first": first, "first_release": first_release,
                "marts": read_marts(settings.publish_dir)}
+
+
+def organisations(runs) -> set[str]:
+    rating = runs["marts"]["credit_rating"]
+    return set(rating.loc[rating.subject_type != "自然人", "subject_id"])
 
 
 def by_subject(frame: pd.DataFrame) -> dict:
@@ -159,7 +169,7 @@ def test_a_minor_on_any_feed_is_archived_but_counts_in_nothing(runs):
 
 
 def test_sharing_follows_the_catalogue_and_stops_with_repair_revocation_and_leniency(runs):
-    sharing = runs["marts"]["data_sharing"].set_index(["subject_id", "document_no", "recipient"])
+    sharing = runs["marts"]["data_sharing"].set_index(["subject_id", "document_no", "recipient"]).sort_index()
     recipients = {"全市各部门", "授权部门"}  # the catalogue's shared_with for xzcf and sxbzxr items
     # D's penalty was repaired on 2026-03-10 (NDRC Order No. 36 第三条: publication and sharing end together).
     repaired = sharing.loc[scenario.D, "澄市监罚〔2025〕4号"]
@@ -190,10 +200,40 @@ def test_public_disclosure_publishes_only_what_may_be_published_and_masks_person
     assert disclosure.set_index("document_no").loc["澄市监罚〔2026〕6号", "status"] == "异议处理中"
     debtor = disclosure.set_index("document_no").loc["（2026）苏0281执123号"]
     assert (debtor.subject_id, debtor.subject_name) == (scenario.P_DEBTOR[:6] + "********" + scenario.P_DEBTOR[-4:], "赵**")
-    assert set(disclosure.legal_rep_name.dropna()) == {"王**"}
-    cells = [str(c) for c in disclosure.to_numpy().ravel() if c is not None and c == c]
-    people = {scenario.P1, scenario.P_MINOR, scenario.P_DEBTOR, scenario.P_CONTROLLER, "赵大海", "李小明", "王建国", "钱多多"}
-    assert not any(c in people or re.search(r"\d{17}[\dX]", c) for c in cells)
+    items = disclosure.set_index("document_no")["items"].map(json.loads)
+    assert {i.get("法定代表人") for i in items} - {None} == {"王**"}
+    # Inside free text (处罚内容, 违法事实): the subject's name and ID, and any other ID-shaped string, masked.
+    fined = items["澄市监罚〔2026〕70号"]
+    assert fined["处罚内容"] == "对孙**处以罚款1万元"
+    assert fined["违法事实"] == (f"孙**（身份证号码{scenario.P_FINED[:6]}********{scenario.P_FINED[-4:]}）"
+                             f"伙同{scenario.STRANGER_ID[:6]}********{scenario.STRANGER_ID[-4:]}无证经营")
+    assert items["澄市监罚〔2026〕60号"]["处罚内容"] == "对戌公司处以罚款5万元，对法定代表人王**予以警告"
+    # Only the items the catalogue marks public: 证件号码 masked, the legal representative's ID not there at all.
+    assert "法定代表人证件号码" not in fined and "从轻情形" not in fined and fined["证件号码"].count("*") == 8
+    cells = [str(c) for c in disclosure.drop(columns="items").to_numpy().ravel() if c is not None and c == c]
+    cells += [str(v) for i in items for v in i.values() if v is not None]
+    people = {scenario.P1, scenario.P_MINOR, scenario.P_DEBTOR, scenario.P_CONTROLLER, scenario.P_FINED, scenario.STRANGER_ID,
+              scenario.P_E_REP, scenario.P_E_CONTROLLER, "赵大海", "李小明", "王建国", "钱多多", "孙小红", "王大力", "孙强"}
+    assert not any(p in c for c in cells for p in people)
+    assert not any(re.search(r"\d{17}[\dX]", c) for c in cells if c not in organisations(runs))
+
+
+def test_the_guard_looks_inside_text_and_names_the_record_that_leaks(scenario_home, tmp_path):
+    # Undo the masking of one name inside 处罚内容 in a copy of the warehouse, then run the guard as dbt build does.
+    home = copy_home(scenario_home, tmp_path / "home")
+    with duckdb.connect(str(home / "warehouse.duckdb")) as con:
+        con.execute("update intermediate.int_public_items set items = replace(items, '对孙**处以', '对孙小红处以') "
+                    "where document_no = '澄市监罚〔2026〕70号'")
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "dbt"), "test", "--select", "assert_public_disclosure_masks_persons",
+         "--vars", json.dumps({"as_of_date": scenario.AS_OF.isoformat()}), "--project-dir", str(DBT_PROJECT_DIR),
+         "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(tmp_path / "target")],
+        env=os.environ | {"CREDIT_HOME": str(home)}, capture_output=True, text=True)
+    assert result.returncode == 1 and "assert_public_disclosure_masks_persons" in result.stdout
+    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
+        failures = con.execute("select * from dbt_test__audit.assert_public_disclosure_masks_persons").fetchall()
+    # The failure names the record (feed, document, file and line) and where the name stands, never the name itself.
+    assert failures == [("xzcf", "澄市监罚〔2026〕70号", f"xzcf/{scenario.DEPT_SAMR}_20260513.csv", 2, "items.处罚内容", "name")]
 
 
 def test_joint_measures_follow_lists_classes_and_reach_the_legal_representative(runs):
