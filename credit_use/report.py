@@ -10,7 +10,7 @@ objections and repairs, related-party ties and red/black conflicts. Both are log
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -32,10 +32,13 @@ def _day(value) -> str:
 
 
 def _until(value, open_ended: str) -> str:
-    """The end of a span: `open_ended` without one, 长期 for the long-term date (SPEC §2: 2099-12-31)."""
+    """The last day of a span whose end the marts give exclusive (the first day it no longer holds), as a reader
+    takes "至": `open_ended` without an end, 长期 for the long-term date (SPEC §2: 2099-12-31)."""
     if value is None:
         return open_ended
-    return "长期" if _day(value) >= LONG_TERM else _day(value)
+    if _day(value) >= LONG_TERM:
+        return "长期"
+    return (date.fromisoformat(_day(value)) - timedelta(days=1)).isoformat()
 
 
 def _basis(document_no: str) -> str:

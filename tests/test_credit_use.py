@@ -180,6 +180,13 @@ def test_the_class_is_dated_from_the_day_it_began(published):
     assert "严重失信" in text and "自 2026-02-15 起" in text
 
 
+def test_a_report_gives_the_last_day_a_measure_holds(published):
+    # P03 lasts 36 months from A's listing of 2026-01-10: the period ends with 2029-01-10 (民法典 202), the day the
+    # report names, though the mart keeps the first day it no longer holds (2029-01-11).
+    text = text_of(credit_report(scenario.A, USER, PURPOSE, settings=published))
+    assert "2026-01-10 至 2029-01-10" in text and "2029-01-11" not in text
+
+
 def test_the_internal_report_is_refused_to_a_user_without_a_current_grant(published):
     before = len(read_queries(published.query_log_dir))
     for user in ("财政局 李科员", "离职 王科员"):  # never granted; granted until 2025-12-31
