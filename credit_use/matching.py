@@ -12,7 +12,7 @@ from credit_use.access import Door, QueryRefused, cli_door, logged_lookup
 from credit_use.published import Release
 
 RATING_COLUMNS = "subject_id, subject_type, subject_name, public_subject_id, public_subject_name, credit_class, score, as_of_date, class_since, reasons, reason_document_nos, red_black_conflict"
-RECORD_COLUMNS = "feed, document_no, record_kind, decision_date, severity, status, role, via_subject_id, authority_name, legal_basis, content"
+RECORD_COLUMNS = "feed, feed_name, document_no, record_kind, decision_date, severity, status, role, via_subject_id, authority_name, legal_basis, content"
 MEASURE_COLUMNS = "measure_code, measure, measure_type, applies_to, basis_subject_id, basis_document_no, departments, legal_basis, valid_from, valid_to, prompt"
 
 

@@ -9,8 +9,9 @@ objections and repairs, related-party ties and red/black conflicts. Both are log
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -20,6 +21,7 @@ from credit_use.access import Door, NoArchive, cli_door, logged_lookup, require_
 from credit_use.matching import RECORD_COLUMNS, subject_profile
 from credit_use.published import Release
 
+LONG_TERM = "2099-12-31"  # SPEC §2: the date that means long-term (the marts' open-ended spans end on it)
 INTERNAL_REPORT = "internal_report"  # the scope a user needs in authorised_users.csv for the unmasked version
 templates = Environment(loader=PackageLoader("credit_use", "templates"),
                          autoescape=select_autoescape(["html", "j2"]), undefined=StrictUndefined)
@@ -28,6 +30,16 @@ templates = Environment(loader=PackageLoader("credit_use", "templates"),
 def _day(value) -> str:
     """Dates as YYYY-MM-DD, whether the mart holds a date or a timestamp; empty for none."""
     return "" if value is None else str(value)[:10]
+
+
+def _until(value, open_ended: str) -> str:
+    """The last day of a span whose end the marts give exclusive (the first day it no longer holds), as a reader
+    takes "至": `open_ended` without an end, 长期 for the long-term date (SPEC §2: 2099-12-31)."""
+    if value is None:
+        return open_ended
+    if _day(value) >= LONG_TERM:
+        return "长期"
+    return (date.fromisoformat(_day(value)) - timedelta(days=1)).isoformat()
 
 
 def _basis(document_no: str) -> str:
@@ -42,22 +54,25 @@ def _kind(record_kind: str) -> str:
     return record_kind.split("_", 1)[-1]  # list_严重失信主体名单 -> 严重失信主体名单, penalty_一般 -> 一般
 
 
-templates.filters.update(day=_day, basis=_basis, score=_score, kind=_kind)
+templates.filters.update(day=_day, until=_until, basis=_basis, score=_score, kind=_kind)
 _PUBLIC_MEASURE_FIELDS = ("measure_code", "measure", "measure_type", "departments", "legal_basis", "basis_document_no",
                           "valid_from", "valid_to", "matters")
 
 
-_DISCLOSED_COLUMNS = ("feed_name, document_no, record_kind, decision_date, severity, status, authority_name, legal_basis, "
-                      "content, publish_until")
+_DISCLOSED_COLUMNS = "d.feed_name, d.document_no, d.record_kind, d.decision_date, d.severity, d.status, d.items, d.publish_until"
 
 
 def _public_records(release: Release, subject_id: str, public_subject_id: str) -> list[dict]:
     # By the subject's own records, not by its masked ID alone, which two persons may share.
     archive, params = release.for_subject("credit_archive", subject_id)
-    return release.rows(
+    records = release.rows(
         f"select {_DISCLOSED_COLUMNS} from public_disclosure d "
         f"where (d.feed, d.document_no) in (select feed, document_no from credit_archive where {archive} and role = '本人') "
         "and d.subject_id = ? order by d.decision_date, d.document_no", params + [public_subject_id])
+    # Exactly the items the catalogue publishes, as masked for the public site; empty ones left out.
+    for record in records:
+        record["published_items"] = [(k, v) for k, v in json.loads(record.pop("items") or "{}").items() if v not in (None, "")]
+    return records
 
 
 def report_data(release: Release, subject_id: str, internal: bool) -> dict:

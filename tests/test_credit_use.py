@@ -160,6 +160,7 @@ def test_a_public_report_renders_in_a_browser_with_persons_masked(published, tmp
     assert "公共信用信息报告" in text and masked_id in text and "赵**" in text and "严重失信" in text
     assert "（2026）苏0281执123号" in text  # the record with its status
     assert {"P06", "P07"} <= set(re.findall(r'data-code="(\w+)"', dom))  # 限制高消费, 限制不动产交易
+    assert "长期" in text and "2099" not in text  # measures without an end are long-term, not a date
     # No unmasked personal data anywhere in the rendered page, not even in attributes.
     assert scenario.P_DEBTOR not in dom and "赵大海" not in dom
     assert not re.search(r"\d{17}[\dX]", dom.replace(masked_id, ""))
@@ -179,9 +180,23 @@ def test_the_internal_report_is_unmasked_and_shows_the_audit_trail(published, tm
     text = text_of(rendered_dom(page, tmp_path / "profile"))
     assert "信用审查报告" in text and "内部版" in text and scenario.D in text
     assert "已修复" in text and "XF-001" in text  # the repaired record and its repair, for the audit trail
+    assert "行政处罚 一般" in text and "xzcf" not in text  # record kinds named as the public report names them
     public = text_of(credit_report(scenario.D, USER, PURPOSE, settings=published))
     assert "澄市监罚〔2025〕4号" not in public  # repaired: no longer published
     assert read_queries(published.query_log_dir)[-2]["version"] == "internal"
+
+
+def test_the_class_is_dated_from_the_day_it_began(published):
+    # E is 严重失信 since its court listing (2026-02-15); a 一般 penalty of 2026-04-20 changed its score only.
+    text = text_of(credit_report(scenario.E, USER, PURPOSE, settings=published))
+    assert "严重失信" in text and "自 2026-02-15 起" in text
+
+
+def test_a_report_gives_the_last_day_a_measure_holds(published):
+    # P03 lasts 36 months from A's listing of 2026-01-10: the period ends with 2029-01-10 (民法典 202), the day the
+    # report names, though the mart keeps the first day it no longer holds (2029-01-11).
+    text = text_of(credit_report(scenario.A, USER, PURPOSE, settings=published))
+    assert "2026-01-10 至 2029-01-10" in text and "2029-01-11" not in text
 
 
 def test_the_internal_report_is_refused_to_a_user_without_a_current_grant(published):

@@ -20,6 +20,7 @@ from tests.marts import read_mart
 pytestmark = pytest.mark.e2e  # runs the pipeline through Dagster
 
 AS_OF = date(2026, 11, 20)
+ID_NUMBER = re.compile(r"[1-9]\d{5}(18|19|20)\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])\d{3}[\dXx]")
 
 
 @pytest.fixture(scope="module")
@@ -59,8 +60,11 @@ def test_every_class_occurs_and_disclosure_is_masked(generated):
     rating = read_mart(generated["publish"], "credit_rating")
     assert set(rating.credit_class) == {"诚信守法", "轻微失信", "一般失信", "严重失信"}
     disclosure = read_mart(generated["publish"], "public_disclosure")
-    persons = set(rating.loc[rating.subject_type == "自然人", "subject_id"])
-    organisations = set(rating.loc[rating.subject_type != "自然人", "subject_id"])  # old USCCs can be all digits
-    cells = [str(c) for c in disclosure.to_numpy().ravel() if c is not None and c == c]
-    assert not [c for c in cells if c in persons or (re.search(r"\d{17}[\dX]", c) and c not in organisations)]
+    people = rating[rating.subject_type == "自然人"]
+    persons, names = set(people.subject_id), {n for n in people.subject_name if len(n) > 1}
+    # Every column, and every published item inside `items` on its own (licence numbers and the 个体工商户 placeholder
+    # USCC hold 18 digits too: what must not show is a 身份证, GB 11643-shaped with a birth date, or a person).
+    cells = [str(c) for c in disclosure.drop(columns="items").to_numpy().ravel() if c is not None and c == c]
+    cells += [str(v) for items in disclosure["items"] for v in json.loads(items).values() if v is not None]
+    assert not [c for c in cells if any(p in c for p in persons) or any(n in c for n in names) or ID_NUMBER.search(c)]
     assert disclosure.loc[disclosure.subject_type == "自然人", "subject_id"].str.contains("*", regex=False).all()

@@ -99,7 +99,7 @@ def lifecycle(tmp_path_factory):
                       f"{scenario.DEPT_CREDIT}_20260626.csv")
             steps["objections"] = published(settings)
             # 3. A repair of B's penalty before its minimum publicity period (1 year for 严重; 一般 now: 3 months
-            #    from 2026-03-01, so 2026-06-01) applied on 2026-05-20 is refused whatever the department says.
+            #    from 2026-03-01, so from 2026-06-02) applied on 2026-05-20 is refused whatever the department says.
             drop.land("xyxf", [repair("XF-102", scenario.B, "澄市监罚〔2026〕1号", "2026-05-20", "同意", "2026-06-28")],
                       f"{scenario.DEPT_CREDIT}_20260628.csv")
             # 4. Objections to K's penalty applied on 2025-09-30: 5 working days across National Day 2025.
@@ -127,6 +127,11 @@ def test_a_repair_leaves_disclosure_and_punishment_everywhere_at_once(lifecycle)
     assert LIST_DOC not in set(after["public_disclosure"].document_no)
     archive = after["credit_archive"].set_index(["subject_id", "document_no", "role"])
     assert archive.loc[(scenario.A, LIST_DOC, "本人"), "status"] == "已修复"  # kept for the audit trail
+    # Repair ends sharing too, in the same run (NDRC Order No. 36 第三条).
+    def shared(step):
+        sharing = step["data_sharing"]
+        return set(sharing[(sharing.subject_id == scenario.A) & (sharing.document_no == LIST_DOC)].status)
+    assert shared(before) == {"共享"} and shared(after) == {"停止共享"}
     assert rating(before["credit_rating"])[scenario.A]["credit_class"] == "严重失信"
     assert rating(after["credit_rating"])[scenario.A]["credit_class"] == "诚信守法"
     assert {"P01", "P02", "P03"} <= measures(before["joint_measures"], scenario.A)

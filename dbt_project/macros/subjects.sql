@@ -21,18 +21,47 @@
     end
 {%- endmacro %}
 
-{# Where each row came from: the delivery file and line, for lineage and the audit trail. #}
-{% macro lineage() -%}
+{# The `_<n>` of a delivery's file name as a number, 0 without one (SPEC §2). Raw rows ingested before
+   ingestion stored it (_delivery_seq) take it from their file name. #}
+{% macro delivery_seq() -%}
+    coalesce(_delivery_seq, try_cast(nullif(regexp_extract(_file, '_[0-9]{8}_([0-9]+)\.[A-Za-z]+$', 1), '') as integer), 0)
+{%- endmacro %}
+
+{# The order of deliveries (SPEC §2 "latest"): delivery date, then the sequence as a number, then the line;
+   the file last, so that two departments' rows on one day still order the same on every run. `staged` for
+   the lineage columns' names (delivery_date, delivery_seq, source_line, source_file), else the raw ones. #}
+{% macro delivery_order(direction='desc', staged=false) -%}
+    {%- if staged -%}
+    delivery_date {{ direction }}, delivery_seq {{ direction }}, source_line {{ direction }}, source_file {{ direction }}
+    {%- else -%}
+    _delivery_date {{ direction }}, {{ delivery_seq() }} {{ direction }}, _line {{ direction }}, _file {{ direction }}
+    {%- endif -%}
+{%- endmacro %}
+
+{# Where each row came from: the delivery file and line, for lineage and the audit trail. With the record's
+   key, also its first delivery (SPEC §4: timeliness is judged on it; a later correction is not a new record). #}
+{% macro lineage(key_columns=none) -%}
     _delivery_id as delivery_id,
     _file as source_file,
     _line as source_line,
     _delivery_date as delivery_date,
+    {{ delivery_seq() }} as delivery_seq,
     _department_id as department_id
+    {%- if key_columns %},
+    min(_delivery_date) over (partition by {{ key_columns | join(', ') }}) as first_delivery_date,
+    first_value(_delivery_id) over (partition by {{ key_columns | join(', ') }} order by {{ delivery_order('asc') }}) as first_delivery_id
+    {%- endif %}
+{%- endmacro %}
+
+{# The rows a staging model reads: those delivered by the as-of date (SPEC §6: a later delivery does not
+   apply yet) and, in a scoped re-rating, only the subjects in rating_scope. Use after the FROM clause. #}
+{% macro delivered_by_as_of(scope_column='subject_id') -%}
+    where _delivery_date <= {{ as_of() }} {{ in_rating_scope(scope_column) }}
 {%- endmacro %}
 
 {# A department may re-deliver a record to correct it: the latest delivery wins. #}
 {% macro is_latest_delivery(key_columns) -%}
-    row_number() over (partition by {{ key_columns | join(', ') }} order by _delivery_date desc, _file desc, _line desc) = 1
+    row_number() over (partition by {{ key_columns | join(', ') }} order by {{ delivery_order('desc') }}) = 1
 {%- endmacro %}
 {% macro latest_delivery(key_columns) -%}
     qualify {{ is_latest_delivery(key_columns) }}
@@ -46,4 +75,16 @@
     union all
     select subject_id, controller_id, controller_name, '实际控制人'
     from {{ relation }} where controller_id is not null
+{%- endmacro %}
+
+{# One row per element of a `separator`-separated list column, as `alias`: a FROM-clause fragment to put
+   after the relation (the catalogue separates lists with |). DuckDB and Spark spell it differently. #}
+{% macro each_of(list_column, separator, alias) -%}
+    {{ return(adapter.dispatch('each_of', 'credit')(list_column, separator, alias)) }}
+{%- endmacro %}
+{% macro default__each_of(list_column, separator, alias) -%}
+    , unnest(string_split({{ list_column }}, '{{ separator }}')) as each_of_t({{ alias }})
+{%- endmacro %}
+{% macro spark__each_of(list_column, separator, alias) -%}
+    lateral view explode(split({{ list_column }}, '\\{{ separator }}')) each_of_t as {{ alias }}
 {%- endmacro %}

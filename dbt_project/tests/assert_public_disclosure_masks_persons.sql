@@ -1,18 +1,50 @@
--- No natural person's ID number or name appears unmasked in any column of the public disclosure:
--- no cell equals a person's ID or name, and no cell holds anything shaped like an 18-character ID
--- other than an organisation's code (older USCCs can be all digits).
-with cells as (
-    unpivot (select columns(*)::varchar from {{ ref('public_disclosure') }})
-    on columns(*) into name column_name value cell
+-- The guard of the public site (SPEC §6; seed 003 脱敏): no natural person's name or ID number appears unmasked in
+-- public_disclosure, in any column or published item, including inside free text. Each published record is
+-- checked against the persons tied to it (record_persons, as int_public_items found them) and every value that
+-- may hold free text against the 身份证 shape: linear in the records, no cross join of all names with all texts.
+-- A failure names the record: feed, document number, delivery file and line, the column or item, and what leaked
+-- (never the value itself); the rows are stored (store_failures) for whoever must correct the delivery.
+{{ config(store_failures=true) }}
+-- depends_on: {{ ref('catalogue_items') }}
+{%- set items = public_catalogue_items() %}
+{%- set checks = [
+    {'label': 'subject_id', 'value': 'subject_id', 'names_when': 'true', 'shape_when': "subject_type = '自然人'"},
+    {'label': 'subject_name', 'value': 'subject_name', 'names_when': "subject_type = '自然人'", 'shape_when': 'true'},
+    {'label': 'document_no', 'value': 'document_no', 'names_when': 'true', 'shape_when': false}] %}
+{%- set items = items | selectattr('feed', 'in', record_feeds()) | list %}
+{%- for name in items | map(attribute='item') | unique | list %}
+    {%- set described = items | selectattr('item', 'equalto', name) | list %}
+    {%- set feeds = described | map(attribute='feed') | list %}
+    {%- do checks.append({
+        'label': 'items.' ~ name,
+        'value': "case when feed in ('" ~ feeds | join("', '") ~ "') then " ~ json_value('items', name) ~ " end",
+        'names_when': "subject_type = '自然人'" if described | selectattr('masking', 'equalto', 'name_if_natural_person') | list else 'true',
+        'shape_when': 'true' if described | rejectattr('format', 'in', ['uscc', 'date', 'amount', 'enum', 'enum_multi', 'case_no']) | list else false}) %}
+{%- endfor %}
+with published as (
+    select d.feed, d.document_no, d.subject_type, d.subject_id, d.subject_name, d.items, p.source_file, p.source_line,
+           {%- for k in range(1, 5) %} p.person_name_{{ k }}, p.person_id_{{ k }}{{ "," if not loop.last }}{% endfor %}
+    from {{ ref('public_disclosure') }} d
+    join {{ ref('int_public_items') }} p
+        on p.feed = d.feed and p.document_no = d.document_no and p.public_subject_id = d.subject_id
 ),
-organisations as (
-    select subject_id from {{ ref('int_subjects') }} where subject_type <> '自然人'
+published_values as (
+    select *
+        {%- for check in checks %},
+        {{ check.value }} as value_{{ loop.index }}
+        {%- endfor %}
+    from published
 ),
-persons as (
-    select subject_id as person_id, subject_name as person_name from {{ ref('int_subjects') }} where subject_type = '自然人'
+leaks as (
+    select feed, document_no, source_file, source_line
+        {%- for check in checks %},
+        {{ person_leak('value_' ~ loop.index, check.names_when, check.shape_when) }} as leak_{{ loop.index }}
+        {%- endfor %}
+    from published_values
 )
-select c.column_name, c.cell
-from cells c
-where (regexp_matches(c.cell, '[0-9]{17}[0-9X]') and c.cell not in (select subject_id from organisations))
-   or c.cell in (select person_id from persons)
-   or c.cell in (select person_name from persons where length(person_name) > 1)
+select
+    feed, document_no, source_file, source_line,
+    coalesce({% for check in checks %}case when leak_{{ loop.index }} is not null then '{{ check.label }}' end{{ ", " if not loop.last }}{% endfor %}) as column_name,
+    coalesce({% for check in checks %}leak_{{ loop.index }}{{ ", " if not loop.last }}{% endfor %}) as leak
+from leaks
+where coalesce({% for check in checks %}leak_{{ loop.index }}{{ ", " if not loop.last }}{% endfor %}) is not null

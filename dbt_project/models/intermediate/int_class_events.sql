@@ -14,7 +14,7 @@ versions as (
                'penalty_' || o.severity as record_kind,
                coalesce(p.points, 0) as points,
                coalesce(p.is_negative, false) as is_negative,
-               o.leniency is null as counts,
+               {{ leniency('o.leniency', 'o.subject_type', 'o.id_type', 'o.id_number', 'o.decision_date') }} is null as counts,
                -- Until the correction, unless it had ended before (a repair or revocation, or its own end).
                least(o.counts_until, o.corrected_on, coalesce(s.repaired_on, o.corrected_on), coalesce(s.revoked_on, o.corrected_on)) as effective_until,
                case when o.corrected_on <= o.counts_until then '异议更正' else '到期' end as end_cause

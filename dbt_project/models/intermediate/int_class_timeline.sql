@@ -51,7 +51,17 @@ ranked as (
             )
         end as class_rank
     from running r cross join thresholds t
+),
+classed as (
+    select r.*, b.credit_class,
+           lag(b.credit_class) over (partition by r.subject_id order by r.event_date) as previous_class
+    from ranked r
+    join bands b using (class_rank)
 )
-select r.*, b.credit_class
-from ranked r
-join bands b using (class_rank)
+select
+    *,
+    previous_class is distinct from credit_class as is_class_change,
+    -- The day the current class began (not the last change of score within it).
+    max(case when previous_class is distinct from credit_class then event_date end)
+        over (partition by subject_id order by event_date rows between unbounded preceding and current row) as class_since
+from classed

@@ -1,5 +1,6 @@
--- 行政处罚 with corrections applied, severity derived where the feed leaves it empty, leniency
--- (including minors from the ID's birth date) and the publicity windows of rule_penalty_publicity.
+-- 行政处罚 with corrections applied, severity derived where the feed leaves it empty, the declared
+-- leniency and the publicity windows of rule_penalty_publicity, counted as
+-- the Civil Code counts periods (period_end): publish_until is the last day published, counts_until exclusive.
 -- A corrected penalty (异议 更正) also keeps its original version (is_original_version), which counted
 -- until the correction: int_class_events dates the class change to the correction, with that cause.
 with corrected as (
@@ -20,10 +21,6 @@ penalties as (
         list_filter(list_transform(string_split(penalty_categories, ';'), lambda x: trim(x)), lambda x: x <> '') as categories
     from (select * from corrected union all by name select * from original)
 ),
-settings as (
-    select max(try_cast(value as integer)) filter (where setting = 'minor_age_years') as minor_age_years
-    from ({{ rules_in_force('rule_settings', ['setting']) }})
-),
 derived as (
     select
         p.*,
@@ -35,26 +32,21 @@ derived as (
                 when p.categories = ['罚款'] and p.fine_wan < r.minor_fine_below_wan then '轻微'
                 else '一般'
             end
-        ) as severity,
-        case
-            when p.subject_type = '自然人' and coalesce(p.id_type, '身份证') = '身份证'
-            then try_strptime(substr(p.id_number, 7, 8), '%Y%m%d')::date
-        end as birth_date
+        ) as severity
     from penalties p
     cross join {{ ref('int_penalty_rules') }} r
 )
 select
-    d.* exclude (birth_date, categories),
-    -- A subject under the minor age on the decision date is a minor whether or not the department said so.
-    coalesce(
-        d.leniency_declared,
-        case when d.birth_date + to_years(s.minor_age_years) > d.decision_date then '未成年人' end
-    ) as leniency,
+    d.* exclude (categories),
+    -- As declared or corrected; minors are recognised for every feed in int_records (macro leniency).
+    d.leniency_declared as leniency,
     pub.is_published,
-    case when pub.is_published then d.decision_date + to_months(pub.min_repair_months) end as repairable_from,
-    case when pub.is_published then d.decision_date + to_months(pub.max_publicity_months) end as publish_until,
-    d.decision_date + to_months(pub.active_months) as counts_until
+    pub.repairable as is_repairable,
+    -- Repair from the day after the minimum period; without one (轻微 under NDRC Order No. 36) at any time.
+    case when pub.repairable then coalesce({{ day_after(period_end('d.decision_date', 'pub.min_repair_months')) }}, d.decision_date) end as repairable_from,
+    -- The last day of publication (inclusive): a year from 2025-11-20 is still published on 2026-11-20.
+    case when pub.is_published then {{ period_end('d.decision_date', 'pub.max_publicity_months') }} end as publish_until,
+    {{ day_after(period_end('d.decision_date', 'pub.active_months')) }} as counts_until
 from derived d
-cross join settings s
 left join {{ ref('int_penalty_publicity_rules') }} pub
     on pub.severity = d.severity and d.decision_date >= pub.valid_from and d.decision_date < pub.valid_to

@@ -28,7 +28,8 @@ select
         when revoked_on is not null then '已撤销'
         when leniency is not null then '从轻不计'
         when repaired_on is not null then '已修复'
-        when {{ as_of() }} >= coalesce(publish_until, counts_until) then '已过公示期'
+        -- publish_until is the last day published; counts_until the first day no longer counting.
+        when {{ as_of() }} >= coalesce({{ day_after('publish_until') }}, counts_until) then '已过公示期'
         when objection_pending then '异议处理中'
         else '有效'
     end as status,

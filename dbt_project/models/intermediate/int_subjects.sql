@@ -8,7 +8,7 @@ with registry as (
 from_records as (
     select subject_id, subject_type, subject_name, legal_rep_name, legal_rep_id
     from {{ ref('int_records') }}
-    qualify row_number() over (partition by subject_id order by delivery_date desc, source_file desc, source_line desc) = 1
+    qualify row_number() over (partition by subject_id order by {{ delivery_order('desc', staged=true) }}) = 1
 ),
 record_span as (
     select subject_id, min(counts_from) as first_record_on from {{ ref('int_records') }} group by subject_id

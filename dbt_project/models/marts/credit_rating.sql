@@ -24,7 +24,7 @@ rated as (
         {{ as_of() }} as as_of_date,
         coalesce(r.reasons, '无有效失信记录') as reasons,
         coalesce(r.reason_document_nos, []) as reason_document_nos,
-        l.event_date as class_since,
+        l.class_since,
         rb.subject_id is not null as red_black_conflict
     from {{ ref('int_subjects') }} s
     left join latest l using (subject_id)

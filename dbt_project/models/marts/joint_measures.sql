@@ -15,7 +15,7 @@ by_record as (
         m.measure_code, m.measure, m.measure_type, m.matters, m.departments, m.legal_basis, m.prompt, m.subject_types,
         r.document_no as basis_document_no,
         r.counts_from as valid_from,
-        least(r.effective_until, coalesce(r.counts_from + to_months(m.duration_months), r.effective_until)) as valid_to
+        least(r.effective_until, coalesce({{ day_after(period_end('r.counts_from', 'm.duration_months')) }}, r.effective_until)) as valid_to
     from active_records r
     join measures m on m.trigger = r.record_kind
     left join {{ ref('int_subjects') }} s on s.subject_id = r.subject_id

@@ -19,7 +19,7 @@ objection_states as (
              when outcome = '更正' then '更正内容：' || corrections
              else '处理结果：' || outcome end as detail,
         '异议事由：' || reason as application_detail,
-        delivery_id, source_file, source_line, delivery_date
+        delivery_id, source_file, source_line, delivery_date, delivery_seq
     from objection_rows
 ),
 repair_rows as (
@@ -42,7 +42,7 @@ repair_states as (
         decided_by,
         coalesce(pipeline_refusal_reason, '修复方式：' || repair_method),
         '修复方式：' || repair_method,
-        delivery_id, source_file, source_line, delivery_date
+        delivery_id, source_file, source_line, delivery_date, delivery_seq
     from repair_rows
 ),
 ordered as (
@@ -50,7 +50,7 @@ ordered as (
         lag(state) over w as previous_state,
         row_number() over w as delivered_step
     from (select * from objection_states union all select * from repair_states)
-    window w as (partition by case_kind, case_id order by delivery_date, source_file, source_line)
+    window w as (partition by case_kind, case_id order by {{ delivery_order('asc', staged=true) }})
 ),
 transitions as (
     -- Receipt of the application, from its first delivery.

@@ -1,24 +1,21 @@
--- What the public-disclosure site shows: published records that are 有效 or under objection
--- (异议处理中), with natural persons' names and ID numbers masked in every column (seed 003 脱敏).
+-- What the public-disclosure site shows: published records that are 有效 or under objection (异议处理中),
+-- with the subject's name and ID number masked for a natural person and, in `items`, only the items the
+-- catalogue marks public, masked as it says and with natural persons masked inside free text (int_public_items).
 select
     {{ public_subject_id('a.subject_id', 'a.subject_type') }} as subject_id,
     {{ public_subject_name('a.subject_name', 'a.subject_type') }} as subject_name,
     a.subject_type,
-    {{ mask_name('s.legal_rep_name') }} as legal_rep_name,
     a.feed,
-    f.name_cn as feed_name,
+    a.feed_name,
     a.document_no,
     a.record_kind,
     a.decision_date,
     a.severity,
     a.status,
-    a.authority_name,
-    a.content,
-    a.legal_basis,
-    a.publish_until
+    a.publish_until,
+    i.items
 from {{ ref('credit_archive') }} a
-join ({{ rules_in_force('catalogue_feeds', ['feed']) }}) f using (feed)
-left join {{ ref('int_subjects') }} s on s.subject_id = a.subject_id
+join {{ ref('int_public_items') }} i using (record_id)
 where a.role = '本人'
   and a.is_publishable
   and a.status in ('有效', '异议处理中')

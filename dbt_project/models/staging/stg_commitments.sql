@@ -1,4 +1,5 @@
 -- 信用承诺 and their fulfilment, latest delivery per commitment.
+{% set key = ['"承诺书编号"', 'subject_id'] %}
 select
     {{ subject_block() }},
     "承诺书编号" as document_no,
@@ -8,7 +9,7 @@ select
     "承诺受理单位统一社会信用代码" as authority_id,
     "履约状态" as fulfilment,
     "履约核查日期" as checked_on,
-    {{ lineage() }}
+    {{ lineage(key) }}
 from {{ source('raw', 'xycn') }}
-{{ in_rating_scope() }}
-{{ latest_delivery(['"承诺书编号"', 'subject_id']) }}
+{{ delivered_by_as_of() }}
+{{ latest_delivery(key) }}

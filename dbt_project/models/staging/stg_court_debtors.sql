@@ -1,4 +1,5 @@
 -- 失信被执行人 from the court, latest delivery per case and debtor.
+{% set key = ['"案号"', 'subject_id'] %}
 select
     {{ subject_block() }},
     "案号" as document_no,
@@ -9,7 +10,7 @@ select
     "失信行为具体情形" as content,
     "履行情况" as performance,
     "撤销日期" as revoked_on,
-    {{ lineage() }}
+    {{ lineage(key) }}
 from {{ source('raw', 'sxbzxr') }}
-{{ in_rating_scope() }}
-{{ latest_delivery(['"案号"', 'subject_id']) }}
+{{ delivered_by_as_of() }}
+{{ latest_delivery(key) }}

@@ -1,4 +1,5 @@
 -- Credit list entries (红名单, 严重失信主体名单, 重点关注名单, 经营异常名录), latest delivery wins.
+{% set key = ['"名单类型"', '"认定文书号"', 'subject_id'] %}
 select
     {{ subject_block() }},
     "名单类型" as list_type,
@@ -10,7 +11,7 @@ select
     "有效期至" as valid_to,
     "移出日期" as removed_on,
     "移出原因" as removal_reason,
-    {{ lineage() }}
+    {{ lineage(key) }}
 from {{ source('raw', 'xymd') }}
-{{ in_rating_scope() }}
-{{ latest_delivery(['"名单类型"', '"认定文书号"', 'subject_id']) }}
+{{ delivered_by_as_of() }}
+{{ latest_delivery(key) }}

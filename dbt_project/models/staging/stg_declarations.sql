@@ -1,4 +1,5 @@
 -- 自主申报: self-declarations. They carry no document number, so one is derived from their key.
+{% set key = ['"申报类别"', '"申报日期"', '"申报内容"', 'subject_id'] %}
 select
     {{ subject_block() }},
     'ZZSB-' || left(md5(concat_ws('|', subject_id, "申报类别", "申报日期"::varchar, "申报内容")), 12) as document_no,
@@ -8,7 +9,7 @@ select
     "核验状态" as verification,
     "核验单位统一社会信用代码" as authority_id,
     "核验日期" as verified_on,
-    {{ lineage() }}
+    {{ lineage(key) }}
 from {{ source('raw', 'zzsb') }}
-{{ in_rating_scope() }}
-{{ latest_delivery(['"申报类别"', '"申报日期"', '"申报内容"', 'subject_id']) }}
+{{ delivered_by_as_of() }}
+{{ latest_delivery(key) }}

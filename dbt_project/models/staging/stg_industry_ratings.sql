@@ -1,4 +1,5 @@
 -- 行业信用评价 by departments, latest delivery per rating document and subject.
+{% set key = ['"评价文号"', 'subject_id'] %}
 select
     {{ subject_block() }},
     "评价文号" as document_no,
@@ -7,7 +8,7 @@ select
     "评价等级" as grade,
     "评价日期" as decision_date,
     "有效期至" as valid_to,
-    {{ lineage() }}
+    {{ lineage(key) }}
 from {{ source('raw', 'hypj') }}
-{{ in_rating_scope() }}
-{{ latest_delivery(['"评价文号"', 'subject_id']) }}
+{{ delivered_by_as_of() }}
+{{ latest_delivery(key) }}

@@ -1,4 +1,5 @@
 -- 行政许可: one row per licence decision and subject (latest delivery wins).
+{% set key = ['"行政许可决定文书号"', 'subject_id'] %}
 select
     {{ subject_block() }},
     "行政许可决定文书号" as document_no,
@@ -14,7 +15,7 @@ select
     "许可机关统一社会信用代码" as authority_id,
     "当前状态" as licence_state,
     "备注" as remarks,
-    {{ lineage() }}
+    {{ lineage(key) }}
 from {{ source('raw', 'xzxk') }}
-{{ in_rating_scope() }}
-{{ latest_delivery(['"行政许可决定文书号"', 'subject_id']) }}
+{{ delivered_by_as_of() }}
+{{ latest_delivery(key) }}

@@ -13,4 +13,4 @@ select
     {{ lineage() }},
     {{ is_latest_delivery(['"异议编号"']) }} as is_current
 from {{ source('raw', 'yysq') }}
-{{ in_rating_scope() }}
+{{ delivered_by_as_of() }}

@@ -1,4 +1,5 @@
 -- The other eight administrative actions (行政强制 … 行政监督检查), latest delivery wins.
+{% set key = ['"决定文书号"', 'subject_id'] %}
 select
     {{ subject_block() }},
     "决定文书号" as document_no,
@@ -8,7 +9,7 @@ select
     "决定日期" as decision_date,
     "实施机关" as authority_name,
     "实施机关统一社会信用代码" as authority_id,
-    {{ lineage() }}
+    {{ lineage(key) }}
 from {{ source('raw', 'qtxw') }}
-{{ in_rating_scope() }}
-{{ latest_delivery(['"决定文书号"', 'subject_id']) }}
+{{ delivered_by_as_of() }}
+{{ latest_delivery(key) }}

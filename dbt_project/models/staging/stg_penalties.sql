@@ -1,4 +1,5 @@
 -- 行政处罚: one row per penalty decision and subject (latest delivery wins).
+{% set key = ['"行政处罚决定书文号"', 'subject_id'] %}
 select
     {{ subject_block() }},
     "行政处罚决定书文号" as document_no,
@@ -18,7 +19,7 @@ select
     "失信程度" as severity_declared,
     "从轻情形" as leniency_declared,
     "备注" as remarks,
-    {{ lineage() }}
+    {{ lineage(key) }}
 from {{ source('raw', 'xzcf') }}
-{{ in_rating_scope() }}
-{{ latest_delivery(['"行政处罚决定书文号"', 'subject_id']) }}
+{{ delivered_by_as_of() }}
+{{ latest_delivery(key) }}

@@ -1,4 +1,5 @@
 -- 登记注册基本信息: one row per registered market subject (latest delivery wins).
+{% set key = ['"统一社会信用代码"'] %}
 select
     "统一社会信用代码" as subject_id,
     "主体名称" as subject_name,
@@ -16,5 +17,5 @@ select
     "数据来源单位统一社会信用代码" as source_department_id,
     {{ lineage() }}
 from {{ source('raw', 'djzc') }}
-{{ in_rating_scope() }}
-{{ latest_delivery(['"统一社会信用代码"']) }}
+{{ delivered_by_as_of() }}
+{{ latest_delivery(key) }}

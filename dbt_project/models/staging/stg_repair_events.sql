@@ -12,4 +12,4 @@ select
     {{ lineage() }},
     {{ is_latest_delivery(['"修复编号"']) }} as is_current
 from {{ source('raw', 'xyxf') }}
-{{ in_rating_scope() }}
+{{ delivered_by_as_of() }}
