@@ -21,10 +21,9 @@
     end
 {%- endmacro %}
 
-{# The `_<n>` of a delivery's file name as a number, 0 without one (SPEC §2). Raw rows ingested before
-   ingestion stored it (_delivery_seq) take it from their file name. #}
+{# The `_<n>` of a delivery's file name as a number, 0 without one (SPEC §2), as ingestion stored it. #}
 {% macro delivery_seq() -%}
-    coalesce(_delivery_seq, try_cast(nullif(regexp_extract(_file, '_[0-9]{8}_([0-9]+)\.[A-Za-z]+$', 1), '') as integer), 0)
+    _delivery_seq
 {%- endmacro %}
 
 {# The order of deliveries (SPEC §2 "latest"): delivery date, then the sequence as a number, then the line;
