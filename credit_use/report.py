@@ -69,7 +69,12 @@ def _public_records(release: Release, subject_id: str, public_subject_id: str) -
         f"select {_DISCLOSED_COLUMNS} from public_disclosure d "
         f"where (d.feed, d.document_no) in (select feed, document_no from credit_archive where {archive} and role = '本人') "
         "and d.subject_id = ? order by d.decision_date, d.document_no", params + [public_subject_id])
-    # Exactly the items the catalogue publishes, as masked for the public site; empty ones left out.
+    return _with_published_items(records)
+
+
+def _with_published_items(records: list[dict]) -> list[dict]:
+    """Each disclosed record with exactly the items the catalogue publishes, as masked for the public site;
+    empty ones left out."""
     for record in records:
         record["published_items"] = [(k, v) for k, v in json.loads(record.pop("items") or "{}").items() if v not in (None, "")]
     return records
@@ -128,9 +133,9 @@ def site_report_data(release: Release, public_subject_id: str) -> dict:
                           "where public_subject_id = ? and subject_type <> '自然人'", [public_subject_id])
     if not rating:
         raise NoArchive(f"no public credit information for {public_subject_id}")
-    records = release.rows(
-        f"select {_DISCLOSED_COLUMNS} from public_disclosure where subject_id = ? order by decision_date, document_no",
-        [public_subject_id])
+    records = _with_published_items(release.rows(
+        f"select {_DISCLOSED_COLUMNS} from public_disclosure d where d.subject_id = ? order by d.decision_date, d.document_no",
+        [public_subject_id]))
     return _public_part(rating[0] | {"reason_document_nos": list(rating[0]["reason_document_nos"])}, records)
 
 

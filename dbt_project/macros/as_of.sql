@@ -1,7 +1,13 @@
-{# The evaluation date: the as_of_date var (CREDIT_AS_OF) or today. #}
+{#
+  The evaluation date. The run that builds the models writes its as-of date into the warehouse first
+  (pipeline.run_as_of, credit_pipeline/warehouse.py), and every model, test and view reads it from there when it
+  runs: a view built by an earlier run (public_disclosure, department_quality, staging) always answers as of the
+  latest rating, and a new day changes no SQL text (dbt need not parse the project again). The `as_of_date` var
+  overrides it for a dbt command run by hand.
+#}
 {% macro as_of() -%}
     {%- set value = var('as_of_date', '') -%}
-    {%- if value -%} date '{{ value }}' {%- else -%} current_date {%- endif -%}
+    {%- if value -%} date '{{ value }}' {%- else -%} (select as_of_date from pipeline.run_as_of) {%- endif -%}
 {%- endmacro %}
 
 {# Rows of a rules seed in force on the as-of date: per key, the latest valid_from not after it. #}

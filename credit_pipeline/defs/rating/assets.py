@@ -1,6 +1,5 @@
 """The dbt models (staging → intermediate → marts) as Dagster assets; dbt tests are asset checks."""
 
-import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -14,7 +13,7 @@ from credit_pipeline.ingest.lake import Lake
 from credit_pipeline.rerating import RATING_MODE_TAG, merge_scope, rating_plan, record_full_rating
 from credit_pipeline.resources import CreditResource
 from credit_pipeline.settings import DBT_PROJECT_DIR
-from credit_pipeline.warehouse import ensure_bookkeeping
+from credit_pipeline.warehouse import set_run_as_of
 
 # The scoped target keeps its own partial parse, so same-day scoped runs skip most of dbt's parsing.
 SCOPED_TARGET_PATH = Path("target") / "scoped"
@@ -44,10 +43,9 @@ def credit_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, cr
     """
     settings = credit.settings
     lake = Lake(settings.lake_dir)
-    ensure_bookkeeping(settings.warehouse_path)
+    set_run_as_of(settings.warehouse_path, settings.as_of)
     # dbt finds the warehouse and the lake under CREDIT_HOME (profiles.yml, the sources): this run's home.
     os.environ["CREDIT_HOME"] = str(settings.home)
-    dbt_vars = ["--vars", json.dumps({"as_of_date": settings.as_of.isoformat()})]
     plan = rating_plan(settings.warehouse_path, dbt_project.manifest_path, DBT_PROJECT_DIR / "seeds", settings.as_of,
                        context.run.tags.get(RATING_MODE_TAG))
     context.log.info(f"rating as of {settings.as_of}: {plan.mode} ({plan.reason})")
@@ -55,9 +53,9 @@ def credit_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, cr
         # Seeds are the last full build's (a rule coming into force makes the build full); unit tests test the SQL,
         # which the full build already did.
         args = ["--target", "scoped", "--exclude", "resource_type:seed resource_type:unit_test"]
-        invocation = dbt.cli(["build", *args, *dbt_vars], context=context, target_path=SCOPED_TARGET_PATH)
+        invocation = dbt.cli(["build", *args], context=context, target_path=SCOPED_TARGET_PATH)
     else:
-        invocation = dbt.cli(["build", *dbt_vars], context=context)
+        invocation = dbt.cli(["build"], context=context)
     yield from invocation.stream()
     if plan.mode == "scoped":
         report = merge_scope(settings.warehouse_path, lake, dbt_project.manifest_path, context.run.run_id, settings.as_of)
