@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -118,6 +119,15 @@ def gx_context() -> gx.data_context.EphemeralDataContext:
         progress_bars=ProgressBarsConfig(globally=False, metric_calculations=False),
     )
     return gx.get_context(mode="ephemeral", project_config=config)
+
+
+def preload_gx() -> threading.Thread:
+    """Import GX and build its context in a background thread: it takes seconds of pure Python, which can overlap
+    the reading of the drop (I/O) and the SQL validation (DuckDB releases the GIL). The first validate waits for it
+    through gx_context's cache and the import lock."""
+    thread = threading.Thread(target=gx_context, name="gx-preload", daemon=True)
+    thread.start()
+    return thread
 
 
 def reset_gx() -> None:

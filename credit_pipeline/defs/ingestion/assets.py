@@ -11,6 +11,7 @@ from credit_pipeline.ingest.drop import unknown_folders
 from credit_pipeline.ingest.engine import ingestion_engine
 from credit_pipeline.ingest.load import FeedIngestReport, ingest_feed
 from credit_pipeline.markdown import markdown_table
+from credit_pipeline.quality.suites import preload_gx
 from credit_pipeline.quality.tally import SuiteTally
 from credit_pipeline.resources import CreditResource
 
@@ -67,6 +68,7 @@ def ingest_feed_drop(context: dg.AssetExecutionContext, credit: CreditResource):
     selected = context.selected_asset_keys
     feeds = [f for f in FEEDS.values() if feed_key(f.feed) in selected] or list(FEEDS.values())
     tallies = {feed.feed: SuiteTally(feed) for feed in feeds}
+    preload_gx()  # seconds of imports, overlapped with reading the drop
     with ingestion_engine(settings) as (con, lake):
         for problem in unknown_folders(settings.feed_dir, FEEDS):
             context.log.warning(f"{problem.relative_path}: {problem.reason}")
