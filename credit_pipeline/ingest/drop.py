@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
 # <department USCC>_<YYYYMMDD>[_<n>].<csv|xlsx>
 FILE_NAME = re.compile(r"^(?P<department>[0-9A-Z]{18})_(?P<date>\d{8})(?:_(?P<seq>\d+))?\.(?P<ext>csv|xlsx)$", re.IGNORECASE)
@@ -73,8 +74,25 @@ def parse_file_name(feed: str, path: Path, file_stat: tuple[int, int] = (0, 0)) 
     )
 
 
-def list_feed_files(feed_dir: Path, feed: str) -> Iterator[tuple[str, tuple[int, int] | None]]:
-    """Names in a feed folder with (size, mtime_ns) for regular files, None for anything else (symlinks, folders).
+class FileStat(NamedTuple):
+    size: int
+    mtime_ns: int
+    ctime_ns: int
+
+    @property
+    def signature(self) -> tuple[int, int]:
+        """What the lake records of a file it looked at: unchanged files are skipped by it."""
+        return self.size, self.mtime_ns
+
+    @property
+    def changed_ns(self) -> int:
+        """When the file last changed in any way: a copy that kept an old mtime (cp -p, rsync -t, unzip) still gets
+        a new ctime when it lands, and a rename into the folder sets it too."""
+        return max(self.mtime_ns, self.ctime_ns)
+
+
+def list_feed_files(feed_dir: Path, feed: str) -> Iterator[tuple[str, FileStat | None]]:
+    """Names in a feed folder with their stat for regular files, None for anything else (symlinks, folders).
     scandir takes one stat per entry while listing, without following links: a city's drop holds ~100k files."""
     folder = feed_dir / feed
     if not folder.is_dir() or folder.is_symlink():
@@ -84,7 +102,7 @@ def list_feed_files(feed_dir: Path, feed: str) -> Iterator[tuple[str, tuple[int,
             if entry.name.startswith(IGNORED_PREFIXES):
                 continue
             st = entry.stat(follow_symlinks=False)
-            yield entry.name, ((st.st_size, st.st_mtime_ns) if stat.S_ISREG(st.st_mode) else None)
+            yield entry.name, (FileStat(st.st_size, st.st_mtime_ns, st.st_ctime_ns) if stat.S_ISREG(st.st_mode) else None)
 
 
 def scan_feed(feed_dir: Path, feed: str) -> list[Delivery | DropProblem]:
@@ -97,7 +115,7 @@ def scan_feed(feed_dir: Path, feed: str) -> list[Delivery | DropProblem]:
         if file_stat is None:
             problems.append(DropProblem(f"{feed}/{name}", "not a regular file (a symbolic link or a folder): refused"))
             continue
-        found = parse_file_name(feed, folder / name, file_stat)
+        found = parse_file_name(feed, folder / name, file_stat.signature)
         (deliveries if isinstance(found, Delivery) else problems).append(found)
     return sorted(deliveries, key=lambda d: d.order) + problems
 
