@@ -137,11 +137,11 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 @lookup_command
 def cmd_report(args: argparse.Namespace) -> int:
-    from credit_use.report import credit_report, write_report
+    from credit_use.report import default_report_name, render_report, report_answer, write_report
 
-    html = credit_report(args.id, args.user, args.purpose, internal=args.internal)
-    out = Path(args.out) if args.out else load_settings().home / "reports" / f"{args.id}-{'internal' if args.internal else 'public'}.html"
-    print(write_report(html, out))
+    answer = report_answer(args.id, args.user, args.purpose, internal=args.internal)
+    out = Path(args.out) if args.out else load_settings().home / "reports" / default_report_name(answer)
+    print(write_report(render_report(answer), out))
     return 0
 
 
@@ -240,7 +240,8 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--user", help="who asks (required)")
     rep.add_argument("--purpose", help="why (required)")
     rep.add_argument("--internal", action="store_true", help="the authorised internal version (信用审查报告), unmasked")
-    rep.add_argument("--out", help="HTML file to write (default $CREDIT_HOME/reports/<ID>-<version>.html)")
+    rep.add_argument("--out", help="HTML file to write (default $CREDIT_HOME/reports/: the public version named by the masked ID "
+                     "and the query, public-<masked ID>-<query id>.html; the internal one <ID>-internal.html)")
     rep.set_defaults(func=cmd_report)
     srv = sub.add_parser("serve", help="the credit service: /v1/check and /v1/report for departments' systems (API keys), "
                                        "the public 信用查询 page at /, OpenAPI at /docs; follows the published release")
