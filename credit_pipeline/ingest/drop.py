@@ -17,6 +17,8 @@ from datetime import date
 from pathlib import Path
 from typing import NamedTuple
 
+from credit_pipeline.identifiers import is_uscc
+
 # <department USCC>_<YYYYMMDD>[_<n>].<csv|xlsx>
 FILE_NAME = re.compile(r"^(?P<department>[0-9A-Z]{18})_(?P<date>\d{8})(?:_(?P<seq>\d+))?\.(?P<ext>csv|xlsx)$", re.IGNORECASE)
 IGNORED_PREFIXES = (".", "~$")  # hidden files and Office lock files are not deliveries
@@ -31,6 +33,7 @@ class Delivery:
     seq: int  # the _<n> of the name; none is 0, so _10 is later than _9 and both later than none
     file_format: str
     file_stat: tuple[int, int] = (0, 0)  # size, mtime_ns as scanned: unchanged files are skipped by it
+    department_id_valid: bool = True  # the name's USCC has a right check character (else the delivery is named)
 
     @property
     def file_name(self) -> str:
@@ -53,6 +56,9 @@ class DropProblem:
     relative_path: str
     reason: str
 
+    def __str__(self) -> str:
+        return f"{self.relative_path}: {self.reason}"
+
 
 def parse_file_name(feed: str, path: Path, file_stat: tuple[int, int] = (0, 0)) -> Delivery | DropProblem:
     match = FILE_NAME.match(path.name)
@@ -71,6 +77,7 @@ def parse_file_name(feed: str, path: Path, file_stat: tuple[int, int] = (0, 0)) 
         seq=int(match["seq"] or 0),
         file_format=match["ext"].lower(),
         file_stat=file_stat,
+        department_id_valid=is_uscc(match["department"].upper()),
     )
 
 

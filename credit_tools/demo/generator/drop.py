@@ -24,7 +24,7 @@ from credit_tools.demo.generator.penalties import build_xzcf
 from credit_tools.demo.generator.records import Context
 from credit_tools.demo.generator.subjects import build_subjects
 
-SUMMARY_FILE = "_generator_summary.json"
+SUMMARY_FILE = ".generator_summary.json"  # hidden: the drop scan does not take it for a delivery or a folder
 
 
 BUILDERS = {
