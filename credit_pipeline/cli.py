@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from credit_pipeline.settings import Settings, SettingError, load_settings
+from credit_pipeline.writer_lock import PipelineBusy
 
 
 def cmd_prepare(args: argparse.Namespace) -> int:
@@ -38,47 +39,46 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 
 def drop_is_empty(settings) -> bool:
+    """No delivery file in any folder of the drop (a drop that is a file is not empty: it is wrong)."""
+    if settings.feed_dir.exists() and not settings.feed_dir.is_dir():
+        return False
     return not settings.feed_dir.exists() or not any(p.is_file() for p in settings.feed_dir.rglob("*.*") if p.parent != settings.feed_dir)
 
 
-def run_pipeline(settings: Settings | None = None, job: str = "credit_daily") -> bool:
-    """Materialise the whole graph once, as the daily schedule does, as of settings.as_of (default: CREDIT_AS_OF
-    or today in Asia/Shanghai). True when everything succeeded and was published."""
-    from dagster import DagsterInstance
+def run_pipeline(settings: Settings | None = None, job: str = "credit_daily", **options):
+    """The job once in this process, holding the pipeline's lock (credit_pipeline.run_once); truthy when everything
+    succeeded and publication ran."""
+    from credit_pipeline.run_once import run_pipeline as run_once
 
-    from credit_pipeline.definitions import defs
-    from credit_pipeline.instance import prepare_instance
-    from credit_pipeline.resources import AS_OF_TAG
-
-    settings = settings or load_settings()
-    prepare_instance()
-    resources = {"credit": {"config": {"home": str(settings.home), "feed_dir": str(settings.feed_dir)}}}
-    with DagsterInstance.get() as instance:
-        result = defs().resolve_job_def(job).execute_in_process(
-            instance=instance,
-            raise_on_error=False,
-            tags={AS_OF_TAG: settings.as_of.isoformat()},
-            run_config={"resources": resources, "loggers": {"console": {"config": {"log_level": "INFO"}}}},
-        )
-    published = any(
-        e.event_type_value == "ASSET_MATERIALIZATION" and e.asset_key and e.asset_key.path == ["publish", "published_marts"]
-        for e in result.all_events
-    )
-    return result.success and published
+    return run_once(settings, job, **options)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from credit_pipeline.summary import published_summary
+    from credit_pipeline.progress import console
+    from credit_pipeline.run_once import COMMAND_LINE
+    from credit_pipeline.summary import run_report
+    from credit_pipeline.writer_lock import Holder, writer_lock
 
     settings = load_settings()
-    if args.generate_if_empty and drop_is_empty(settings):
-        print(f"the feed drop {settings.feed_dir} is empty: generating demo feeds")
-        cmd_generate(argparse.Namespace(subjects=args.subjects, seed=args.seed, as_of=None))
-    ok = run_pipeline()
-    print(published_summary(settings))
-    if not ok:
-        print("PUBLICATION BLOCKED: the run failed or a blocking check failed; the published marts were left as they were.",
-              file=sys.stderr)
+    generate = args.generate_if_empty and drop_is_empty(settings)
+    if not generate:
+        settings.check_feed_dir()  # before waiting for anything: a wrong setting is said at once
+    wait = None if args.wait < 0 else args.wait * 60
+
+    def waiting(holder) -> None:
+        print(f"credit-pipeline: {holder.describe() if holder else 'another process'} is writing to {settings.home}; "
+              f"waiting for it to finish ({'as long as it takes' if wait is None else f'up to {args.wait:g} min'})",
+              file=sys.stderr, flush=True)
+
+    with console(sys.stderr), writer_lock(settings.home, Holder("not started yet", "credit_daily", COMMAND_LINE), wait, waiting):
+        if generate:
+            print(f"the feed drop {settings.feed_dir} is empty: generating demo feeds")
+            cmd_generate(argparse.Namespace(subjects=args.subjects, seed=args.seed, as_of=None))
+        outcome = run_pipeline(settings, wait_seconds=wait, log_level="ERROR")
+    print(run_report(settings, outcome))
+    if not outcome:
+        print("PUBLICATION BLOCKED: the run failed or a blocking check failed; the published marts were left as they "
+              "were.", file=sys.stderr)
         return 1
     return 0
 
@@ -215,6 +215,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--generate-if-empty", action="store_true", help="generate demo feeds first when the drop is empty")
     run.add_argument("--subjects", type=int, default=5000)
     run.add_argument("--seed", type=int, default=42)
+    run.add_argument("--wait", type=float, default=30, metavar="MINUTES",
+                     help="when another run is writing, wait this long for it (default 30; 0: not at all; -1: as long "
+                          "as it takes), then exit 3")
     run.set_defaults(func=cmd_run)
     bench = sub.add_parser("bench", help="time and measure memory of every stage on generated data")
     bench.add_argument("--subjects", type=int, default=100_000)
@@ -282,6 +285,9 @@ def main(argv: list[str] | None = None) -> int:
     except SettingError as error:
         print(f"credit-pipeline: {error}", file=sys.stderr)
         return 2
+    except PipelineBusy as busy:
+        print(f"credit-pipeline: {busy}", file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":
