@@ -68,7 +68,8 @@ def _feed_line(report: FeedIngestReport) -> str:
         for rule, n in outcome.set_aside_by_rule.items():
             rules[rule] = rules.get(rule, 0) + n
     top = ", ".join(f"{k} {v:,}" for k, v in sorted(rules.items(), key=lambda kv: -kv[1])[:3])
-    return (f"{report.feed}: {len(report.ingested):,} new deliveries, {report.rows_in:,} rows in = "
+    n = len(report.ingested)
+    return (f"{report.feed}: {n:,} new {'delivery' if n == 1 else 'deliveries'}, {report.rows_in:,} rows in = "
             f"{report.rows_accepted:,} accepted + {report.rows_set_aside:,} set aside{f' ({top})' if top else ''}; "
             f"{len(report.duplicates):,} duplicate files, {report.unchanged_files:,} unchanged, "
             f"{len(report.problems):,} not deliveries")
