@@ -28,11 +28,17 @@ def cmd_prepare_instance(args: argparse.Namespace) -> int:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
+    from credit_pipeline.catalogue import load_catalogue
+    from credit_pipeline.progress import Stage, console
     from credit_tools.demo.generator import generate_drop
 
     settings = load_settings()
     as_of = date.fromisoformat(args.as_of) if args.as_of else settings.as_of
-    summary = generate_drop(settings.feed_dir, subjects=args.subjects, seed=args.seed, as_of=as_of)
+    with console(sys.stderr), Stage("generate", len(load_catalogue()), "feeds") as stage:
+        summary = generate_drop(settings.feed_dir, subjects=args.subjects, seed=args.seed, as_of=as_of,
+                                on_feed=lambda feed: stage.advance(1))
+        stage.finish(f"{sum(summary['records'].values()):,} records for {summary['subjects']:,} subjects in "
+                     f"{summary['files']:,} files")
     print(f"generated {sum(summary['records'].values()):,} records for {summary['subjects']:,} subjects "
           f"in {summary['files']:,} files under {settings.feed_dir}")
     return 0
@@ -84,10 +90,12 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
+    from credit_pipeline.progress import console
     from credit_tools.bench import run_benchmark
 
-    return run_benchmark(subjects=args.subjects, seed=args.seed, daily_records=args.daily_records,
-                         home=Path(args.home).resolve() if args.home else None)
+    with console(sys.stderr):  # each stage's bar on a terminal, plain lines otherwise; the results on stdout
+        return run_benchmark(subjects=args.subjects, seed=args.seed, daily_records=args.daily_records,
+                             home=Path(args.home).resolve() if args.home else None)
 
 
 def cmd_bench_check(args: argparse.Namespace) -> int:

@@ -13,6 +13,8 @@ from credit_pipeline.catalogue import load_catalogue
 from credit_tools.demo.writers import write_delivery
 from credit_pipeline.publish import published_marts
 from tests.environment import credit_resources
+from tests.environment import evaluate_sensor as evaluate_sensor_tick
+from tests.environment import quick_settle as settle_quickly
 
 
 def test_definitions_load_with_schedule_sensor_and_checks():
@@ -34,20 +36,15 @@ def test_definitions_load_with_schedule_sensor_and_checks():
 
 
 @pytest.fixture
-def quick_settle(monkeypatch):
-    """The sensor leaves files changed within SETTLE_NS of a look for the next one: short here, and waited out."""
-    from credit_pipeline.ingest import arrivals
-
-    monkeypatch.setattr(arrivals, "SETTLE_NS", 50_000_000)
-    return lambda: time.sleep(0.1)
+def quick_settle():
+    with settle_quickly() as wait:
+        yield wait
 
 
 def evaluate_sensor(settings, cursor, sensor=None):
     from credit_pipeline.defs.ingestion.sensors import feed_drop_sensor
 
-    with dg.build_sensor_context(cursor=cursor, resources=credit_resources(settings)) as context:
-        result = (sensor or feed_drop_sensor)(context)
-        return result, result.cursor if isinstance(result, dg.SensorResult) else context.cursor
+    return evaluate_sensor_tick(sensor or feed_drop_sensor, settings, cursor)
 
 
 def test_the_drop_sensor_neither_loses_nor_repeats_a_delivery(credit_env, quick_settle):
