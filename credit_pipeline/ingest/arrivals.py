@@ -29,7 +29,7 @@ from credit_pipeline.ingest.lake import Lake
 
 # Filesystem clocks are coarse (a few ms; seconds on some network filesystems): files changed within this long
 # before a look are remembered by name rather than trusted to the mark.
-SETTLE_NS = 2 * 10**9
+SETTLE_NS = 5 * 10**9
 
 
 @dataclass(frozen=True)
