@@ -155,3 +155,31 @@ def test_two_command_line_runs_started_together_publish_one_release_equal_to_a_s
     assert len(releases) == 1 and settings.publish_dir.resolve() == releases[0]
     assert (settings.publish_dir / "manifest.json").read_text().count(holder.run_id) == 1
     assert_same_marts(read_marts(settings.publish_dir), read_marts(scenario_home / "publish"), published_marts())
+
+
+def test_a_command_line_run_left_going_by_a_killed_process_is_marked_failed_and_frees_the_queue(tmp_path):
+    from credit_pipeline.resources import LAUNCHED_BY_TAG
+    from credit_pipeline.run_once import COMMAND_LINE, fail_abandoned_runs
+
+    with dg.instance_for_test() as instance:
+        killed = instance.create_run_for_job(two_steps, status=dg.DagsterRunStatus.STARTED,
+                                             tags={LAUNCHED_BY_TAG: COMMAND_LINE})
+        daemons = instance.create_run_for_job(two_steps, status=dg.DagsterRunStatus.STARTED)  # not ours to judge
+        assert fail_abandoned_runs(instance) == [killed.run_id]
+        assert instance.get_run_by_id(killed.run_id).status == dg.DagsterRunStatus.FAILURE
+        assert instance.get_run_by_id(daemons.run_id).status == dg.DagsterRunStatus.STARTED
+
+
+def test_the_sensors_read_while_a_run_writes(credit_env):
+    from credit_pipeline.defs.ingestion.sensors import lifecycle_sensor
+    from tests.environment import evaluate_sensor
+
+    credit_env.feed_dir.mkdir(parents=True)
+    other = hold_in_another_process(credit_env.home)
+    try:
+        started = time.monotonic()
+        result, _ = evaluate_sensor(lifecycle_sensor, credit_env, None)
+        assert isinstance(result, dg.SkipReason) and time.monotonic() - started < 10
+    finally:
+        other.kill()
+        other.wait()
