@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 from uuid import uuid4
 
 from credit_pipeline.settings import Settings, load_settings
@@ -23,7 +22,6 @@ PUBLISH_KEY = ["publish", "published_marts"]
 @dataclass
 class RunOutcome:
     run_id: str
-    started_at: datetime
     success: bool = False
     published: bool = False  # the publication step ran (a new release, or nothing changed and the current one stands)
     blocked_by: list[str] = field(default_factory=list)  # failed blocking checks, each with what it found
@@ -64,7 +62,7 @@ def run_pipeline(settings: Settings | None = None, job: str = "credit_daily", wa
     settings = settings or load_settings()
     settings.check_feed_dir()
     prepare_instance()
-    outcome = RunOutcome(run_id=str(uuid4()), started_at=datetime.now())  # known before the run: the lock names it
+    outcome = RunOutcome(run_id=str(uuid4()))  # known before the run starts: the lock names it
     resources = {"credit": {"config": {"home": str(settings.home), "feed_dir": str(settings.feed_dir)}}}
     with writer_lock(settings.home, Holder(outcome.run_id, job, COMMAND_LINE), wait_seconds, on_wait):
         with DagsterInstance.get() as instance:
