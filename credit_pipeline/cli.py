@@ -51,17 +51,17 @@ def drop_is_empty(settings) -> bool:
     return not settings.feed_dir.exists() or not any(p.is_file() for p in settings.feed_dir.rglob("*.*") if p.parent != settings.feed_dir)
 
 
-def run_pipeline(settings: Settings | None = None, job: str = "credit_daily", **options):
-    """The job once in this process, holding the pipeline's lock (credit_pipeline.run_once); truthy when everything
+def run_pipeline(settings: Settings | None = None, job: str = "credit_daily", **options) -> bool:
+    """The job once in this process, holding the pipeline's lock (credit_pipeline.run_once); True when everything
     succeeded and publication ran."""
     from credit_pipeline.run_once import run_pipeline as run_once
 
-    return run_once(settings, job, **options)
+    return bool(run_once(settings, job, **options))
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     from credit_pipeline.progress import console
-    from credit_pipeline.run_once import COMMAND_LINE
+    from credit_pipeline.run_once import COMMAND_LINE, run_pipeline as run_once
     from credit_pipeline.summary import run_report
     from credit_pipeline.writer_lock import Holder, writer_lock
 
@@ -80,7 +80,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         if generate:
             print(f"the feed drop {settings.feed_dir} is empty: generating demo feeds")
             cmd_generate(argparse.Namespace(subjects=args.subjects, seed=args.seed, as_of=None))
-        outcome = run_pipeline(settings, wait_seconds=wait, log_level="ERROR")
+        outcome = run_once(settings, wait_seconds=wait, log_level="ERROR")
     print(run_report(settings, outcome))
     if not outcome:
         print("PUBLICATION BLOCKED: the run failed or a blocking check failed; the published marts were left as they "
