@@ -183,6 +183,15 @@ def credit_report(subject_id: str, user: str | None, purpose: str | None, intern
     return render_report(report_answer(subject_id, user, purpose, internal, settings, door))
 
 
+def default_report_name(answer: ReportAnswer) -> str:
+    """The file a report is written to when none is given. A public report leaves the platform (it is handed to the
+    subject, attached to a file): its name carries only the masked ID and the logged query it answered, never a
+    person's ID number. The internal one, for authorised reviewers only, keeps the ID it was asked for."""
+    if answer.internal:
+        return f"{answer.data['subject']['id']}-internal.html"
+    return f"public-{answer.data['subject']['id']}-{answer.query_id}.html"
+
+
 def write_report(html: str, out: Path) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(html, encoding="utf-8")

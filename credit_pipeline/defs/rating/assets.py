@@ -10,6 +10,7 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 
 from credit_pipeline.dbt import dbt_project
 from credit_pipeline.ingest.lake import Lake
+from credit_pipeline.progress import Stage, say, tool_chatter_hidden
 from credit_pipeline.rerating import RATING_MODE_TAG, merge_scope, rating_plan, record_full_rating
 from credit_pipeline.resources import CreditResource
 from credit_pipeline.settings import DBT_PROJECT_DIR
@@ -48,7 +49,7 @@ def credit_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, cr
     os.environ["CREDIT_HOME"] = str(settings.home)
     plan = rating_plan(settings.warehouse_path, dbt_project.manifest_path, DBT_PROJECT_DIR / "seeds", settings.as_of,
                        context.run.tags.get(RATING_MODE_TAG))
-    context.log.info(f"rating as of {settings.as_of}: {plan.mode} ({plan.reason})")
+    say(f"rating as of {settings.as_of}: {plan.mode} ({plan.reason})", context.log)
     if plan.mode == "scoped":
         # Seeds are the last full build's (a rule coming into force makes the build full); unit tests test the SQL,
         # which the full build already did.
@@ -56,13 +57,28 @@ def credit_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, cr
         invocation = dbt.cli(["build", *args], context=context, target_path=SCOPED_TARGET_PATH)
     else:
         invocation = dbt.cli(["build"], context=context)
-    yield from invocation.stream()
+    seeds = {k for k, g in context.assets_def.group_names_by_key.items() if g == "catalogue_and_rules"}
+    total = len(context.selected_asset_keys - (seeds if plan.mode == "scoped" else set())) + len(context.selected_asset_check_keys)
+    built, failed = 0, []
+    with Stage(f"rating ({plan.mode})", total, "dbt nodes", context.log) as stage, tool_chatter_hidden():
+        for event in invocation.stream():
+            if isinstance(event, dg.AssetCheckResult):
+                if not event.passed:
+                    failed.append(f"{event.asset_key.to_user_string() if event.asset_key else ''} {event.check_name}".strip())
+                stage.advance(1)
+            elif isinstance(event, (dg.Output, dg.AssetMaterialization)):
+                built += 1
+                stage.advance(1)
+            yield event
+        stage.finish(f"{built:,} models and seeds built, {stage.done - built:,} tests"
+                     + (f", {len(failed)} failed: {', '.join(failed[:5])}" if failed else ", all passed"))
     if plan.mode == "scoped":
         report = merge_scope(settings.warehouse_path, lake, dbt_project.manifest_path, context.run.run_id, settings.as_of)
-        context.log.info(
-            f"merged {report.core_subjects:,} subjects (computed with {report.context_subjects:,} more for their ties) "
-            f"from {report.deliveries:,} new deliveries: "
-            + ", ".join(f"{table} -{removed:,}/+{written:,}" for table, (removed, written) in report.rows.items())
-        )
+        removed = sum(r for r, _ in report.rows.values())
+        written = sum(w for _, w in report.rows.values())
+        say(f"merged {report.core_subjects:,} subjects (computed with {report.context_subjects:,} more for their ties) "
+            f"from {report.deliveries:,} new deliveries: {removed:,} rows replaced by {written:,} in "
+            f"{sum(1 for r, w in report.rows.values() if r or w)} tables", context.log)
+        context.log.info("per table: " + ", ".join(f"{table} -{r:,}/+{w:,}" for table, (r, w) in report.rows.items()))
     else:
         record_full_rating(settings.warehouse_path, lake, dbt_project.manifest_path, context.run.run_id, settings.as_of)
