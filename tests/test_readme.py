@@ -1,4 +1,4 @@
-"""The commands the README and the operations page give for reading the published marts work on a fresh machine:
+"""The commands the README and the docs give for reading the published marts work on a fresh machine:
 the project's Python, no DuckDB command-line program."""
 
 from __future__ import annotations
@@ -15,14 +15,14 @@ import pytest
 pytestmark = pytest.mark.e2e  # reads a release built through Dagster
 
 PROJECT = Path(__file__).resolve().parent.parent
-DOCS = [PROJECT / "README.md", PROJECT / "docs" / "operations.md"]
+DOCS = [PROJECT / "README.md", *sorted((PROJECT / "docs").glob("*.md"))]
 
 
 def commands() -> list[str]:
     found = []
     for doc in DOCS:
         text = doc.read_text(encoding="utf-8")
-        spans = re.findall(r"`([^`\n]+)`", text) + [line for line in text.splitlines() if line.startswith(".venv/")]
+        spans = re.findall(r"`([^`\n]+)`", text) + [line.strip() for line in text.splitlines() if line.strip().startswith(".venv/")]
         found += [s for s in spans if "published.duckdb" in s and re.match(r"(\.venv/bin/python|duckdb)\s", s)]
     return found
 
