@@ -73,6 +73,22 @@ def test_reads_every_encoding_departments_use(credit_env, encoding):
     assert ledger.loc[0, "encoding"] == {"utf-8": "utf-8", "utf-8-sig": "utf-8-sig", "gbk": "gb18030"}[encoding]
 
 
+def test_a_file_mixing_utf8_and_gbk_lines_is_refused_not_published_as_mojibake(credit_env):
+    """An objection file a clerk appended to in another editor: its UTF-8 lines would read as mojibake in GBK."""
+    header_and_first = csv_text([penalty(违法事实="未明码标价，价格欺诈")])
+    second = csv_text([penalty(行政处罚决定书文号="澄市监罚〔2026〕2号", 违法事实="虚假宣传，误导消费者")]).split("\n", 1)[1]
+    path = credit_env.feed_dir / "xzcf" / f"{SAMR}_20260505.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(header_and_first.encode("gbk") + second.encode("utf-8"))
+    report = ingest(credit_env)
+    assert report.rows_accepted == 0 and report.ingested[0].status != "ingested"
+    message = " ".join(report.ingested[0].errors)
+    assert "mixed encodings: line 3 is UTF-8 and line 1 is not" in message
+    # One encoding, either, reads as before.
+    path.write_bytes(header_and_first.encode("gbk") + second.encode("gbk"))
+    assert ingest(credit_env).rows_accepted == 2
+
+
 def test_reads_workbooks(credit_env):
     drop(credit_env, [penalty()], f"{SAMR}_20260505.xlsx")
     assert ingest(credit_env).rows_accepted == 1

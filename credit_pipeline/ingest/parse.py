@@ -17,6 +17,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -49,6 +50,32 @@ def detect_encoding(raw: bytes) -> str:
         raise UnreadableDelivery(f"neither UTF-8 nor GBK (byte {exc.start}: {exc.reason})") from exc
 
 
+# Three Chinese characters in a row as UTF-8 encodes them: GBK text that is not UTF-8 almost never has a whole
+# line that also decodes as UTF-8 around such a run.
+_UTF8_CJK_RUN = re.compile(rb"(?:[\xe4-\xe9][\x80-\xbf]{2}){3}")
+
+
+def _mixed_encodings(raw: bytes) -> str | None:
+    """Why a file that is not UTF-8 is not GBK either but both, line by line (an editor appending in another
+    encoding): decoding it as GBK would publish mojibake for its UTF-8 lines. None when it is not mixed."""
+    for match in _UTF8_CJK_RUN.finditer(raw):
+        start = raw.rfind(b"\n", 0, match.start()) + 1
+        end = raw.find(b"\n", match.end())
+        line = raw[start:] if end == -1 else raw[start:end]
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            other = raw.count(b"\n", 0, exc.start) + 1
+        utf8_line = raw.count(b"\n", 0, start) + 1
+        return (f"mixed encodings: line {utf8_line} is UTF-8 and line {other} is not (GBK?); deliver the whole file "
+                "in one encoding, UTF-8 or GBK")
+    return None
+
+
 def utf8(raw: bytes) -> tuple[bytes, str]:
     """The file as UTF-8 bytes without a BOM, and the encoding it came in: GBK is re-encoded, UTF-8 not copied."""
     encoding = "utf-8"
@@ -59,6 +86,9 @@ def utf8(raw: bytes) -> tuple[bytes, str]:
     except UnicodeDecodeError:
         if encoding == "utf-8-sig":
             raise UnreadableDelivery("starts with a UTF-8 byte order mark but is not UTF-8") from None
+        mixed = _mixed_encodings(raw)
+        if mixed:
+            raise UnreadableDelivery(mixed)
         try:
             raw, encoding = raw.decode("gb18030").encode("utf-8"), "gb18030"
         except UnicodeDecodeError as exc:
