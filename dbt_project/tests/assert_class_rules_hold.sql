@@ -1,6 +1,5 @@
 -- SPEC §4 hard rules: an active 严重失信主体名单 or 失信被执行人 record means 严重失信; an active 严重 penalty at
 -- least 一般失信; no active negative record means 诚信守法.
-{{ config(meta={'dagster': {'ref': {'name': 'credit_rating'}}}) }}  {#- the mart it guards: an asset check of it in Dagster #}
 with active as (
     select subject_id,
            bool_or(record_kind in ('list_严重失信主体名单', 'court_失信被执行人')) as severe,

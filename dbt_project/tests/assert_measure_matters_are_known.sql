@@ -1,6 +1,5 @@
 -- Every service matter a measure names is in the matter vocabulary (rule_service_matters), so
 -- `credit-pipeline check --matter` can find every measure.
-{{ config(meta={'dagster': {'ref': {'name': 'measure_list'}}}) }}  {#- the mart it guards: an asset check of it in Dagster #}
 with matters as ({{ rules_in_force('rule_service_matters', ['matter']) }})
 select m.measure_code, t.matter
 from {{ ref('measure_list') }} m, unnest(string_split(m.matters, ';')) as t(matter)

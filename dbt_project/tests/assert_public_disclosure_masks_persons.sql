@@ -4,7 +4,7 @@
 -- may hold free text against the 身份证 shape: linear in the records, no cross join of all names with all texts.
 -- A failure names the record: feed, document number, delivery file and line, the column or item, and what leaked
 -- (never the value itself); the rows are stored (store_failures) for whoever must correct the delivery.
-{{ config(store_failures=true, meta={'dagster': {'ref': {'name': 'public_disclosure'}}}) }}  {#- an asset check of the mart it guards #}
+{{ config(store_failures=true) }}
 -- depends_on: {{ ref('catalogue_items') }}
 {%- set items = public_catalogue_items() %}
 {%- set checks = [
