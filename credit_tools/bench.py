@@ -89,9 +89,18 @@ class Stages:
 
 
 def _steps(instance, run_id: str) -> dict[str, float]:
-    """Seconds per step of a run: ingestion, dbt (rating and merge), publication."""
+    """Seconds per step of a run: ingestion (and its GX suites), dbt (rating and merge), publication."""
+    import dagster as dg
+
     names = {"ingest_feed_drop": "ingest", "credit_dbt_models": "rate", "publish__published_marts": "publish"}
-    return {names.get(s.step_key, s.step_key): s.end_time - s.start_time for s in instance.get_run_step_stats(run_id)}
+    steps = {names.get(s.step_key, s.step_key): s.end_time - s.start_time for s in instance.get_run_step_stats(run_id)}
+    gx = 0.0
+    for entry in instance.all_logs(run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION):
+        value = entry.asset_materialization.metadata.get("gx_seconds") if entry.asset_materialization else None
+        gx += value.value if value is not None else 0.0
+    if "ingest" in steps:
+        steps = {"ingest": steps["ingest"], "of which GX suites": gx} | steps
+    return steps
 
 
 def _run_job(instance, job: str, as_of: date, tags: dict | None = None):

@@ -165,6 +165,27 @@ def test_only_the_touched_subjects_and_their_ties_are_rebuilt(lifecycle):
         pd.testing.assert_frame_equal(rows(before), rows(after), obj=mart)
 
 
+def _dbt_test_ran(instance, run_id: str, test: str) -> bool:
+    """Whether a run reported the dbt test: as an asset check, or, for a singular test reading several models that
+    names no asset key, as dagster-dbt's observation naming it."""
+    checks = instance.all_logs(run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION)
+    observations = instance.all_logs(run_id, of_type=dg.DagsterEventType.ASSET_OBSERVATION)
+    return (any(e.dagster_event.asset_check_evaluation_data.check_name == test for e in checks)
+            or any(f"dbt test `{test}`" in (e.asset_observation.description or "") for e in observations))
+
+
+def test_every_scoped_run_runs_the_guards_of_the_public_site(lifecycle):
+    """The masking guard and the class rules read seeds as well as models: a scoped run, which does not rebuild the
+    seeds, must still run them before it publishes."""
+    _, steps = lifecycle
+    scoped_runs = steps["run_ids"]  # every run a landing launched: credit_changes, re-rating the subjects it touches
+    assert len(scoped_runs) == 4
+    with dg.DagsterInstance.get() as instance:
+        for check in ("assert_public_disclosure_masks_persons", "assert_class_rules_hold", "assert_measure_matters_are_known"):
+            evaluated = [run_id for run_id in scoped_runs if _dbt_test_ran(instance, run_id, check)]
+            assert evaluated == scoped_runs, check
+
+
 def test_an_objection_revoked_or_corrected_changes_class_and_disclosure(lifecycle):
     _, steps = lifecycle
     before, after = steps["list_repair"], steps["objections"]

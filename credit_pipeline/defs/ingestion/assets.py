@@ -118,7 +118,7 @@ def ingest_feed_drop(context: dg.AssetExecutionContext, credit: CreditResource):
                          f"{sum(r.unchanged_files for r in reports.values()):,} files unchanged, "
                          f"{sum(r.rows_in for r in reports.values()):,} rows in, "
                          f"{sum(r.rows_set_aside for r in reports.values()):,} set aside, {len(problems):,} files or "
-                         "folders that are not deliveries")
+                         f"folders that are not deliveries; GX suites {sum(t.seconds for t in tallies.values()):.1f} s")
         docs = None
         if any(t.rows for t in tallies.values()):
             from credit_pipeline.quality.suites import build_data_docs
@@ -127,7 +127,8 @@ def ingest_feed_drop(context: dg.AssetExecutionContext, credit: CreditResource):
         for feed in feeds:
             if feed_key(feed.feed) in selected:
                 report = reports[feed.feed]
-                yield dg.MaterializeResult(asset_key=feed_key(feed.feed), metadata=_metadata(report))
+                metadata = _metadata(report) | {"gx_seconds": round(tallies[feed.feed].seconds, 2)}
+                yield dg.MaterializeResult(asset_key=feed_key(feed.feed), metadata=metadata)
                 yield rows_reconcile(con, lake, feed.feed, report.batches)
                 yield catalogue_gate(con, lake, feed, tallies[feed.feed], docs)
     for key in (LEDGER_KEY, SET_ASIDE_KEY):

@@ -52,8 +52,11 @@ def credit_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, cr
     say(f"rating as of {settings.as_of}: {plan.mode} ({plan.reason})", context.log)
     if plan.mode == "scoped":
         # Seeds are the last full build's (a rule coming into force makes the build full); unit tests test the SQL,
-        # which the full build already did.
-        args = ["--target", "scoped", "--exclude", "resource_type:seed resource_type:unit_test"]
+        # which the full build already did. Cautious indirect selection keeps every test that reads a model and a
+        # seed (the public-disclosure masking guard reads the catalogue): under the default, excluding the seeds
+        # would drop those tests from every scoped run.
+        args = ["--target", "scoped", "--exclude", "resource_type:seed resource_type:unit_test",
+                "--indirect-selection", "cautious"]
         invocation = dbt.cli(["build", *args], context=context, target_path=SCOPED_TARGET_PATH)
     else:
         invocation = dbt.cli(["build"], context=context)
