@@ -142,8 +142,8 @@ def _print(label: str, result: LoadResult, server_cpu: float, client_cpu: float)
           f"client {client_cpu:.1f} s, of {result.seconds * (os.cpu_count() or 1):.0f} core-seconds")
 
 
-def _wait_until_indexed(port: int, server: subprocess.Popen, timeout: float = 600) -> dict:
-    """Wait until the service answers and has indexed the release (as it has between two publications)."""
+def _wait_until_loaded(port: int, server: subprocess.Popen, timeout: float = 600) -> dict:
+    """Wait until the service answers and holds the release in memory (as it has between two publications)."""
     import urllib.request
 
     deadline = time.monotonic() + timeout
@@ -153,7 +153,7 @@ def _wait_until_indexed(port: int, server: subprocess.Popen, timeout: float = 60
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as response:
                 health = json.loads(response.read())
-            if not health["indexing"]:
+            if not health["loading"]:
                 return health
         except OSError:
             pass
@@ -202,8 +202,8 @@ def run_serve_benchmark(home: Path, clients: int, seconds: float, matter: str, s
         copy = None
         try:
             started = time.perf_counter()
-            _wait_until_indexed(port, server)
-            print(f"  service up and the release indexed in {time.perf_counter() - started:.1f} s")
+            health = _wait_until_loaded(port, server)
+            print(f"  service up and the release held in memory in {time.perf_counter() - started:.1f} s")
             server_process, me = psutil.Process(server.pid), psutil.Process()
             requests = _requests(subjects, matter, key, port)
             _run(_load(port, requests, clients, WARM_UP_SECONDS))

@@ -13,7 +13,13 @@ from credit_use.published import Release
 
 RATING_COLUMNS = "subject_id, subject_type, subject_name, public_subject_id, public_subject_name, credit_class, score, as_of_date, class_since, reasons, reason_document_nos, red_black_conflict"
 RECORD_COLUMNS = "feed, feed_name, document_no, record_kind, decision_date, severity, status, role, via_subject_id, authority_name, legal_basis, content"
+RELATED_COLUMNS = "related_subject_id, related_subject_name, person_role, related_person_role"
 MEASURE_COLUMNS = "measure_code, measure, measure_type, applies_to, basis_subject_id, basis_document_no, departments, legal_basis, valid_from, valid_to, prompt"
+
+
+# What a check reads of each mart by subject: the service holds these columns in memory (LiveRelease).
+CHECK_READS = {"credit_rating": RATING_COLUMNS, "joint_measures": f"{MEASURE_COLUMNS}, matters",
+               "related_party_risks": RELATED_COLUMNS, "credit_archive": RECORD_COLUMNS}
 
 
 def known_matters(release: Release) -> list[str]:
@@ -23,26 +29,22 @@ def known_matters(release: Release) -> list[str]:
 
 def subject_profile(release: Release, subject_id: str) -> dict | None:
     """The subject's class, measures, red/black conflict and related-party ties; None without an archive.
-    Every query filters on subject_id, by which the published tables are sorted (a few row groups read)."""
-    rating = release.subject_rows("credit_rating", subject_id, f"select {RATING_COLUMNS} from credit_rating where {{subject}}")
+    Each look-up reads the subject's bucket alone (or the service's copy of it in memory)."""
+    rating = release.subject_rows("credit_rating", subject_id, RATING_COLUMNS)
     if not rating:
         return None
     profile = rating[0]
     profile["reason_document_nos"] = list(profile["reason_document_nos"])
-    profile["measures"] = release.subject_rows("joint_measures", subject_id,
-        f"select {MEASURE_COLUMNS}, matters from joint_measures where {{subject}} order by measure_type, measure_code")
-    profile["related_party_risks"] = release.subject_rows("related_party_risks", subject_id,
-        "select related_subject_id, related_subject_name, person_role, related_person_role from related_party_risks "
-        "where {subject} order by related_subject_id")
+    profile["measures"] = release.subject_rows("joint_measures", subject_id, f"{MEASURE_COLUMNS}, matters",
+                                               order_by="measure_type, measure_code")
+    profile["related_party_risks"] = release.subject_rows("related_party_risks", subject_id, RELATED_COLUMNS,
+                                                          order_by="related_subject_id")
     return profile
 
 
 def records_behind(release: Release, subject_id: str, document_nos: set[str]) -> list[dict]:
-    if not document_nos:
-        return []
-    return release.subject_rows("credit_archive", subject_id,
-        f"select {RECORD_COLUMNS} from credit_archive where {{subject}} and list_contains(?, document_no) "
-        "order by decision_date, document_no", [sorted(document_nos)])
+    return release.subject_rows("credit_archive", subject_id, RECORD_COLUMNS, order_by="decision_date, document_no",
+                                only=("document_no", document_nos))
 
 
 def match_subject(release: Release, subject_id: str, matter: str) -> dict:

@@ -65,10 +65,11 @@ _DISCLOSED_COLUMNS = "d.feed_name, d.document_no, d.record_kind, d.decision_date
 def _public_records(release: Release, subject_id: str, public_subject_id: str) -> list[dict]:
     # By the subject's own records, not by its masked ID alone, which two persons may share.
     archive, params = release.for_subject("credit_archive", subject_id)
+    disclosed, public_params = release.for_subject("public_disclosure", public_subject_id, alias="d")
     records = release.rows(
         f"select {_DISCLOSED_COLUMNS} from public_disclosure d "
         f"where (d.feed, d.document_no) in (select feed, document_no from credit_archive where {archive} and role = '本人') "
-        "and d.subject_id = ? order by d.decision_date, d.document_no", params + [public_subject_id])
+        f"and {disclosed} order by d.decision_date, d.document_no", params + public_params)
     return _with_published_items(records)
 
 
@@ -85,23 +86,20 @@ def report_data(release: Release, subject_id: str, internal: bool) -> dict:
     if profile is None:
         raise NoArchive(f"no credit archive for {subject_id}")
     history = release.subject_rows("rating_history", subject_id,
-        "select credit_class, previous_class, score, valid_from, valid_to, cause_kinds, cause from rating_history "
-        "where {subject} order by valid_from")
+        "credit_class, previous_class, score, valid_from, valid_to, cause_kinds, cause", order_by="valid_from")
     rating = {k: profile[k] for k in ("subject_type", "credit_class", "score", "as_of_date", "class_since")}
     if internal:
         return {
             "subject": rating | {"id": subject_id, "name": profile["subject_name"]},
             "reasons": profile["reason_document_nos"], "unpublished_reasons": 0,
             "records": release.subject_rows("credit_archive", subject_id,
-                f"select {RECORD_COLUMNS}, repaired_on, revoked_on, corrected_on from credit_archive where {{subject}} "
-                "order by decision_date, document_no, role"),
+                f"{RECORD_COLUMNS}, repaired_on, revoked_on, corrected_on", order_by="decision_date, document_no, role"),
             "measures": profile["measures"], "history": history,
             "lifecycle": release.subject_rows("lifecycle_history", subject_id,
-                "select case_kind, case_id, to_state, state_on, decided_by, detail, document_no, due_on, is_overdue "
-                "from lifecycle_history where {subject} order by case_id, transition_seq"),
-            "conflicts": release.rows(
-                "select red_list_document_nos, serious_document_nos, conflict_since from red_black_conflicts where subject_id = ?",
-                [subject_id]),
+                "case_kind, case_id, to_state, state_on, decided_by, detail, document_no, due_on, is_overdue",
+                order_by="case_id, transition_seq"),
+            "conflicts": release.subject_rows("red_black_conflicts", subject_id,
+                "red_list_document_nos, serious_document_nos, conflict_since"),
             "related": profile["related_party_risks"],
         }
     return _public_part(profile, _public_records(release, subject_id, profile["public_subject_id"])) | {

@@ -1,5 +1,5 @@
-"""The credit service's parts without a pipeline run: the query log's group commit, the subject index of
-a release held open, API keys, the public rate limit."""
+"""The credit service's parts without a pipeline run: the query log's group commit, a subject's bucket and a
+bucket file held in memory, a release held open, API keys, the public rate limit."""
 
 from __future__ import annotations
 
@@ -11,10 +11,11 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 import pytest
 
 from credit_use.api_keys import KeyRefused, KeyStore, issue_key, revoke_key
-from credit_use.published import LiveRelease, SubjectIndex
+from credit_use.published import HeldFile, LiveRelease, bucket_of
 from credit_use.query_log import GroupCommitLog, read_queries
 from credit_use.service.limits import RateLimiter
 
@@ -52,26 +53,40 @@ def test_an_entry_that_cannot_be_written_fails_its_caller(tmp_path):
     log.close()
 
 
-def _sorted_table(path: Path) -> None:
-    with duckdb.connect(str(path)) as con:
-        con.execute("create table marts as select 'S' || lpad((i // 3)::varchar, 6, '0') as subject_id, i as n "
-                    "from range(30000) t(i) order by subject_id")
-        # An incremental release: one subject's rows replaced (now at the end), one split in two places.
-        con.execute("delete from marts where subject_id = 'S000100'")
-        con.execute("insert into marts values ('S000100', -1), ('S000100', -2), ('S000200', -3)")
+def test_a_subjects_bucket_is_the_one_publication_writes_it_to():
+    from credit_pipeline.publish import bucket_sql
+
+    ids = ["91320281MA1AAAAAXA", "320281198002291234", "320281000012345", "P12345678", "中文名称"] + [f"S{i:06d}" for i in range(300)]
+    with duckdb.connect() as con:
+        for buckets in (1, 2, 16, 256):
+            in_sql = dict(con.execute(f"select s, {bucket_sql('s', buckets)} from unnest(?) t(s)", [ids]).fetchall())
+            assert {s: bucket_of(s, buckets) for s in ids} == in_sql
+            assert buckets > 16 or len(set(in_sql.values())) == buckets  # the ids spread over every bucket
 
 
-def test_the_subject_index_finds_the_same_rows_as_subject_id(tmp_path):
-    _sorted_table(tmp_path / "t.duckdb")
-    with duckdb.connect(str(tmp_path / "t.duckdb"), read_only=True) as con:
-        index = SubjectIndex(con, "marts")
-        for subject in ("S000000", "S000100", "S000200", "S009999", "S123456", "S0001"):
-            where, params = index.predicate(subject)
-            by_index = con.execute(f"select n from marts where {where} order by n", params).fetchall()
-            assert by_index == con.execute("select n from marts where subject_id = ? order by n", [subject]).fetchall(), subject
-        assert index.predicate("S000100")[0].startswith("rowid")  # replaced: one range at the end
-        assert index.predicate("S000200")[0] == "subject_id = ?"  # in two places
-        assert index.predicate("S123456") == ("false", [])  # absent
+def test_a_held_bucket_file_finds_the_same_rows_as_sql(tmp_path):
+    """Ids of several lengths (registration numbers, USCCs, ID numbers), a file not sorted by subject, text that
+    repeats (held dictionary-encoded) and text that does not, nulls and lists."""
+    path = tmp_path / "part-0.parquet"
+    with duckdb.connect() as con:
+        con.execute(f"""copy (select case i % 4 when 0 then 'S' || lpad((i % 997)::varchar, 17, '0')
+                                        when 1 then lpad((i % 991)::varchar, 15, '0')
+                                        when 2 then 'P' || (i % 983)::varchar else 'S' || lpad((i % 997)::varchar, 6, '0') end
+                                   as subject_id,
+                              'kind ' || (i % 3) as kind, 'note ' || i as note, if(i % 5 = 0, null, i) as n,
+                              [i::varchar, 'x'] as tags, date '2026-01-01' + (i % 30)::int as day
+                            from range(20000) t(i) order by hash(i)) to '{path}' (format parquet, row_group_size 4096)""")
+        held = HeldFile(path, ("kind", "note", "n", "tags", "day"))
+        assert pa.types.is_dictionary(held.columns["kind"].type) and pa.types.is_string(held.columns["note"].type)
+        names = ["kind", "note", "n", "tags", "day"]
+        for subject in ["S00000000000000000", "S00000000000000996", "000000000000990", "P0", "P982", "S000500", "S0000",
+                        "S000000000000000005", "", "Z"]:
+            expected = con.execute(f"select {', '.join(names)} from '{path}' where subject_id = ? order by note",
+                                   [subject]).fetchall()
+            span = held.span(subject)
+            found = sorted((tuple(r.values()) for r in held.take(span, names)), key=lambda r: r[1]) if span else []
+            assert found == expected, subject
+            assert (span is None) == (not expected)
 
 
 def test_a_live_release_follows_the_symlink_and_closes_the_old_one_when_its_queries_end(tmp_path):
@@ -85,7 +100,7 @@ def test_a_live_release_follows_the_symlink_and_closes_the_old_one_when_its_quer
         releases.append(release)
     publish = tmp_path / "publish"
     publish.symlink_to("releases/r1")
-    live = LiveRelease(publish, {"threads": 1}, index=False)  # the index is tested above; here, closing at once
+    live = LiveRelease(publish, {"threads": 1})
     with live.use() as first:
         link = tmp_path / "publish.new"
         link.symlink_to("releases/r2")
@@ -157,7 +172,7 @@ def test_a_query_that_read_the_link_before_a_switch_does_not_take_the_old_releas
         (release / "manifest.json").write_text("{}")
     publish = tmp_path / "publish"
     publish.symlink_to("releases/r1")
-    live = LiveRelease(publish, index=False)
+    live = LiveRelease(publish)
     with live.use():
         pass
     b_has_read, a_is_opening = threading.Event(), threading.Event()

@@ -25,7 +25,7 @@ from credit_pipeline.settings import Settings
 from credit_use.access import Door, NoArchive, NotAuthorised, QueryRefused, refuse
 from credit_use.api_keys import ApiKey, KeyRefused, KeyStore
 from credit_use.json_answer import dumps
-from credit_use.matching import check_answer
+from credit_use.matching import CHECK_READS, check_answer
 from credit_use.published import LiveRelease, NothingPublished
 from credit_use.query_log import GroupCommitLog
 from credit_use.report import render_report, report_answer
@@ -77,7 +77,8 @@ class Service:
 
     def __init__(self, settings: Settings, config: ServiceConfig):
         self.settings, self.config = settings, config
-        self.live = LiveRelease(settings.publish_dir, {"threads": config.duckdb_threads})
+        # A check's look-ups answered from memory once loaded (report look-ups read these columns too where they can).
+        self.live = LiveRelease(settings.publish_dir, {"threads": config.duckdb_threads}, hold=CHECK_READS)
         self.log = GroupCommitLog(settings.query_log_dir)
         self.keys = KeyStore(settings.api_keys_path)
         self.public_rate = RateLimiter(config.public_per_minute, config.public_burst)
@@ -155,7 +156,7 @@ def create_app(settings: Settings, config: ServiceConfig | None = None) -> FastA
     def health() -> dict:
         with service.live.use() as release:
             return {"status": "ok", "release": release.name, "as_of_date": release.manifest.get("as_of_date"),
-                    "indexed": sorted(release.indexes), "indexing": service.live.indexing, "releases_opened": len(service.live.opened),
+                    "held": service.live.held_status(), "loading": service.live.loading, "releases_opened": len(service.live.opened),
                     "log_groups": service.log.groups, "log_entries": service.log.entries}
 
     @app.exception_handler(QueryRefused)
