@@ -102,9 +102,22 @@ def write_suites(directory: Path = EXPECTATIONS_DIR) -> list[Path]:
 # ---------------------------------------------------------------- GX: context, suites, validation
 
 
-@cache
+_GX_CONTEXT_LOCK = threading.Lock()
+
+
 def gx_context() -> gx.data_context.EphemeralDataContext:
-    """The process's one GX context: in memory, no analytics, no progress bars."""
+    """The process's one GX context: in memory, no analytics, no progress bars.
+
+    Built under a lock: the background preload and the first validation may ask at once, and a second context
+    would become GX's current project, whose stores know none of the suites added to the first (a validation
+    then fails with "Could not find suite").
+    """
+    with _GX_CONTEXT_LOCK:
+        return _gx_context()
+
+
+@cache
+def _gx_context() -> gx.data_context.EphemeralDataContext:
     # Before the import: GX versions that ship usage statistics read this switch.
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     import great_expectations as gx
@@ -125,7 +138,7 @@ def gx_context() -> gx.data_context.EphemeralDataContext:
 def preload_gx() -> threading.Thread:
     """Import GX and build its context in a background thread: it takes seconds of pure Python, which can overlap
     the reading of the drop (I/O) and the SQL validation (DuckDB releases the GIL). The first validate waits for it
-    through gx_context's cache and the import lock."""
+    on gx_context's lock."""
     thread = threading.Thread(target=gx_context, name="gx-preload", daemon=True)
     thread.start()
     return thread
@@ -134,7 +147,7 @@ def preload_gx() -> threading.Thread:
 def reset_gx() -> None:
     """Forget the process's GX context, suites and validation definitions (the next use builds
     them afresh): for tests, and for a long-lived process after the suite files changed."""
-    for cached in (gx_context, _load_suite, _validation_definition):
+    for cached in (_gx_context, _load_suite, _validation_definition):
         cached.cache_clear()
 
 
