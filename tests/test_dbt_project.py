@@ -50,3 +50,14 @@ def test_public_exposures_read_only_masked_columns_of_credit_rating():
     columns = {c.strip() for c in SITE_RATING_COLUMNS.split(",")}
     assert not columns & {"subject_id", "subject_name", "reasons"}, "the site never reads unmasked identities"
 
+
+def test_no_usage_statistics_leave_the_machine(manifest, credit_env):
+    from dagster_shared.telemetry import get_telemetry_enabled_from_dagster_yaml
+
+    from credit_pipeline.instance import prepare_instance
+    from credit_pipeline.quality.suites import gx_context
+
+    assert manifest["metadata"]["send_anonymous_usage_stats"] is False  # dbt_project.yml flags
+    prepare_instance()  # the instance `make ui`, `dg` and the daemon use
+    assert get_telemetry_enabled_from_dagster_yaml() is False
+    assert gx_context().config.analytics_enabled is False

@@ -213,12 +213,15 @@ def test_one_run_has_one_as_of_date_for_every_step(monkeypatch, tmp_path):
         assert run_as_of(untagged, instance) == created.astimezone(__import__("zoneinfo").ZoneInfo("Asia/Shanghai")).date()
 
 
-def test_dg_check_defs_passes():
+def test_dg_check_defs_passes(credit_env):
     import os
     import subprocess
     import sys
     from pathlib import Path
 
+    from credit_pipeline.instance import prepare_instance
+
+    prepare_instance()  # dg reads DAGSTER_HOME's dagster.yaml: telemetry off, as in `make ui`
     venv = Path(sys.executable).parent.parent
     env = {**os.environ, "VIRTUAL_ENV": str(venv), "PATH": f"{venv / 'bin'}{os.pathsep}{os.environ['PATH']}"}
     result = subprocess.run([str(venv / "bin" / "dg"), "check", "defs"], cwd=Path(__file__).parent.parent, env=env,
