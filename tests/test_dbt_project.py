@@ -61,3 +61,16 @@ def test_no_usage_statistics_leave_the_machine(manifest, credit_env):
     prepare_instance()  # the instance `make ui`, `dg` and the daemon use
     assert get_telemetry_enabled_from_dagster_yaml() is False
     assert gx_context().config.analytics_enabled is False
+
+
+def test_class_floors_are_the_specs():
+    """SPEC §4: 严重失信 with an active 严重失信主体名单 entry or 失信被执行人 record, at least 一般失信 with an active 严重
+    penalty, and no other floor. The floors are data (rule_record_points.class_floor); int_class_timeline's unit test
+    checks what the model does with them."""
+    import csv
+
+    from credit_pipeline.settings import DBT_PROJECT_DIR
+
+    with open(DBT_PROJECT_DIR / "seeds" / "rules" / "rule_record_points.csv", encoding="utf-8") as f:
+        floors = {row["record_kind"]: row["class_floor"] for row in csv.DictReader(f) if row["class_floor"]}
+    assert floors == {"court_失信被执行人": "严重失信", "list_严重失信主体名单": "严重失信", "penalty_严重": "一般失信"}
