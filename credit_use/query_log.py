@@ -113,10 +113,3 @@ class GroupCommitLog:
             self._closed = True
             self._cond.notify()
         self._writer.join()
-
-
-def read_queries(log_dir: Path) -> list[dict]:
-    entries = []
-    for path in sorted(log_dir.glob("queries-*.jsonl")):
-        entries += [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
-    return entries

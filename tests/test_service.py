@@ -16,11 +16,10 @@ import pytest
 from credit_pipeline.cli import main, run_pipeline
 from credit_tools.demo.writers import write_delivery
 from credit_use.api_keys import issue_key, read_keys
-from credit_use.query_log import read_queries
 from tests import scenario
 from tests.conftest import copy_home
 from tests.environment import credit_environment
-from tests.service import call, running_service
+from tests.service import call, read_queries, running_service
 
 pytestmark = pytest.mark.e2e  # runs the pipeline through Dagster
 

@@ -15,7 +15,8 @@ import pytest
 
 from credit_use.api_keys import KeyRefused, KeyStore, issue_key, revoke_key
 from credit_use.published import LiveRelease, SubjectIndex
-from credit_use.query_log import GroupCommitLog, read_queries
+from credit_use.query_log import GroupCommitLog
+from tests.service import read_queries
 from credit_use.service.limits import RateLimiter
 
 

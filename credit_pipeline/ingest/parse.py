@@ -32,23 +32,6 @@ class UnreadableDelivery(Exception):
 
 # --------------------------------------------------------------------------------------------- encodings
 
-def detect_encoding(raw: bytes) -> str:
-    """UTF-8 (with or without BOM) or GBK, as SPEC §2 allows. GB18030 decodes 'GBK' because it is a strict
-    superset and never loses a character."""
-    if raw.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    try:
-        raw.decode("utf-8")
-        return "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        raw.decode("gb18030")
-        return "gb18030"
-    except UnicodeDecodeError as exc:
-        raise UnreadableDelivery(f"neither UTF-8 nor GBK (byte {exc.start}: {exc.reason})") from exc
-
-
 def utf8(raw: bytes) -> tuple[bytes, str]:
     """The file as UTF-8 bytes without a BOM, and the encoding it came in: GBK is re-encoded, UTF-8 not copied."""
     encoding = "utf-8"
