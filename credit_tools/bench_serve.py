@@ -178,7 +178,6 @@ def run_serve_benchmark(home: Path, clients: int, seconds: float, matter: str, s
     from credit_pipeline.publish import switch_to
     from credit_tools.bench import _sample_subjects
     from credit_use.api_keys import issue_key
-
     from credit_use.published import open_release
 
     publish_dir = home / "publish"

@@ -43,7 +43,7 @@ def mart_digest(con: duckdb.DuckDBPyConnection, mart: str) -> dict:
     rows = con.execute(f'select {text} from "{mart}"').fetchall()
     lines = sorted(json.dumps(list(row), ensure_ascii=False) for row in rows)
     described = {}
-    for i, (name, kind) in enumerate(columns):
+    for name, kind in columns:
         if name in VOLATILE:
             described[name] = f"{kind} (volatile: not hashed)"
         else:

@@ -16,13 +16,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from tests import scenario
 from credit_pipeline.cli import run_pipeline
 from credit_pipeline.publish import published_marts
 from credit_pipeline.settings import DBT_PROJECT_DIR
-from tests.marts import read_marts
+from tests import scenario
 from tests.conftest import copy_home
 from tests.environment import credit_environment
+from tests.marts import read_marts
 
 pytestmark = pytest.mark.e2e  # runs the pipeline through Dagster
 

@@ -16,8 +16,8 @@ import pytest
 from credit_use.api_keys import KeyRefused, KeyStore, issue_key, revoke_key
 from credit_use.published import LiveRelease, SubjectIndex
 from credit_use.query_log import GroupCommitLog
-from tests.service import read_queries
 from credit_use.service.limits import RateLimiter
+from tests.service import read_queries
 
 
 def test_group_commit_writes_every_entry_whole_and_in_fewer_syncs_than_entries(tmp_path):

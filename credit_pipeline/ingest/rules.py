@@ -8,7 +8,6 @@ broke (and lists all of them), so a department sees the most fundamental problem
 
 from __future__ import annotations
 
-
 from credit_pipeline.catalogue import PLACEHOLDER_USCC, Feed, Item
 
 # Rules about a record's shape come first: without them no item can be read.
