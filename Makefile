@@ -7,7 +7,7 @@ MANIFEST := dbt_project/target/manifest.json
 export CREDIT_HOME ?= $(CURDIR)/.credit_home
 export DAGSTER_HOME ?= $(CREDIT_HOME)/dagster
 
-.PHONY: setup browser run test test-fast ui bench generate clean
+.PHONY: setup browser run lint test test-fast ui bench generate clean
 
 setup: $(STAMP) $(MANIFEST)
 
@@ -33,7 +33,12 @@ ifeq ($(and $(BROWSER),$(CJK_FONT)),)
 	$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-wqy-microhei
 endif
 
-test: setup browser
+# ruff on the Python (pyproject.toml) and sqlfluff on the dbt models and tests (.sqlfluff); no formatter is run.
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/sqlfluff lint dbt_project/models dbt_project/tests
+
+test: setup browser lint
 	$(BIN)/pytest -q --durations=15
 
 # The inner loop: everything but the end-to-end runs through Dagster.

@@ -51,9 +51,6 @@ class Feed:
     def item_names(self) -> list[str]:
         return [i.item for i in self.items]
 
-    @property
-    def required_items(self) -> list[str]:
-        return [i.item for i in self.items if i.requirement == "R"]
 
 
 def _read(path: Path) -> list[dict[str, str]]:
@@ -99,6 +96,3 @@ def load_catalogue(directory: Path = CATALOGUE_DIR) -> dict[str, Feed]:
             items=tuple(items[row["feed"]]),
         )
     return feeds
-
-
-FEEDS = tuple(load_catalogue())

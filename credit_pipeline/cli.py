@@ -9,7 +9,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from credit_pipeline.settings import Settings, SettingError, load_settings
+from credit_pipeline.settings import SettingError, Settings, load_settings
 from credit_pipeline.writer_lock import PipelineBusy
 
 
@@ -61,7 +61,8 @@ def run_pipeline(settings: Settings | None = None, job: str = "credit_daily", **
 
 def cmd_run(args: argparse.Namespace) -> int:
     from credit_pipeline.progress import console
-    from credit_pipeline.run_once import COMMAND_LINE, run_pipeline as run_once
+    from credit_pipeline.run_once import COMMAND_LINE
+    from credit_pipeline.run_once import run_pipeline as run_once
     from credit_pipeline.summary import run_report
     from credit_pipeline.writer_lock import Holder, writer_lock
 

@@ -4,7 +4,8 @@ Each publication is a new release folder, immutable once written:
 
     releases/<name>/<mart>/bucket=NN/part-0.parquet   a mart with subject_id, split by subject (hive style)
     releases/<name>/<mart>/part-0.parquet             a mart without (the measure list)
-    releases/<name>/published.duckdb                  one view per mart over its files
+    releases/<name>/published.duckdb                  one view per mart over its files, with the dbt descriptions
+                                                      of the mart and its columns as comments
     releases/<name>/manifest.json                     as-of date, run, rows, buckets, what was republished
 
 `$CREDIT_HOME/publish` is a symlink switched to the new release with one rename, so a reader sees the old set or
@@ -46,13 +47,39 @@ def bucket_sql(column: str, buckets: int) -> str:
 
 
 @cache
+def _mart_models(manifest_path: Path = DBT_MANIFEST) -> dict[str, dict]:
+    """Every model of the dbt project's marts folder, by name, as the dbt manifest describes it."""
+    manifest = json.loads(Path(manifest_path).read_text(encoding="utf-8"))
+    return {node["alias"]: node for node in manifest["nodes"].values()
+            if node["resource_type"] == "model" and node["fqn"][1:2] == ["marts"]}
+
+
 def published_marts(manifest_path: Path = DBT_MANIFEST) -> tuple[str, ...]:
     """Every model of the dbt project's marts folder, in name order: what a release holds."""
-    manifest = json.loads(Path(manifest_path).read_text(encoding="utf-8"))
-    return tuple(sorted(
-        node["alias"] for node in manifest["nodes"].values()
-        if node["resource_type"] == "model" and node["fqn"][1:2] == ["marts"]
-    ))
+    return tuple(sorted(_mart_models(manifest_path)))
+
+
+BUCKET_DESCRIPTION = ("The release's bucket of the row's subject: the first 32 bits of md5(subject_id), modulo the "
+                      "mart's number of buckets (the folder bucket=NNN its file lies in). Not a column of the mart.")
+
+
+def describe_views(con: duckdb.DuckDBPyConnection, marts: list[str], manifest_path: Path = DBT_MANIFEST) -> None:
+    """The dbt project's descriptions of each mart and its columns as comments on the mart's view in
+    published.duckdb (COMMENT ON VIEW / COLUMN), so that BI sees them where it reads: duckdb_views().comment,
+    duckdb_columns().comment, and the column lists of tools that show comments."""
+    models = _mart_models(manifest_path)
+    for mart in marts:
+        model = models.get(mart, {})
+        if model.get("description", "").strip():
+            con.execute(f"comment on view {quote(mart)} is {literal(model['description'].strip())}")
+        columns = {name for (name,) in con.execute(
+            "select column_name from duckdb_columns() where table_name = ?", [mart]).fetchall()}
+        described = {name: spec.get("description", "").strip() for name, spec in model.get("columns", {}).items()}
+        if "bucket" in columns:
+            described["bucket"] = BUCKET_DESCRIPTION
+        for name, text in described.items():
+            if text and name in columns:
+                con.execute(f"comment on column {quote(mart)}.{quote(name)} is {literal(text)}")
 
 
 def buckets_for(rows: int) -> int:
@@ -194,6 +221,7 @@ def build_release(warehouse: Path, releases_dir: Path, run_id: str, as_of: str, 
                 f"create view {quote(plan.name)} as select * from read_parquet({literal(mart_glob(release, plan.name, plan.keyed))}, "
                 f"hive_partitioning = {'true' if plan.keyed else 'false'})"
             )
+        describe_views(views, [plan.name for plan in plans])
     manifest = {
         "as_of_date": as_of,
         "run_id": run_id,

@@ -41,11 +41,6 @@ def connect(warehouse: Path, read_only: bool = False) -> duckdb.DuckDBPyConnecti
     return duckdb.connect(str(warehouse), read_only=read_only)
 
 
-def ensure_bookkeeping(warehouse: Path) -> None:
-    with connect(warehouse) as con:
-        con.execute(BOOKKEEPING_DDL)
-
-
 def set_run_as_of(warehouse: Path, as_of: date) -> None:
     """The date the models are about to be built as of (before dbt runs)."""
     with connect(warehouse) as con:

@@ -53,7 +53,7 @@ class PeakMemory:
             ticks += 1
             time.sleep(0.1)
 
-    def __enter__(self) -> "PeakMemory":
+    def __enter__(self) -> PeakMemory:
         self._thread.start()
         return self
 
@@ -258,8 +258,8 @@ def _land_repair(instance, home: Path, as_of: date, n: int) -> tuple[float, str]
     republished marts showing the record repaired, and the run id."""
     import dagster as dg
 
-    from credit_pipeline.defs.ingestion.sensors import lifecycle_sensor
     from credit_pipeline.definitions import defs
+    from credit_pipeline.defs.ingestion.sensors import lifecycle_sensor
     from credit_pipeline.resources import CreditResource
 
     publish_dir = home / "publish"

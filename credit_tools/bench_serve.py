@@ -178,7 +178,6 @@ def run_serve_benchmark(home: Path, clients: int, seconds: float, matter: str, s
     from credit_pipeline.publish import switch_to
     from credit_tools.bench import _sample_subjects
     from credit_use.api_keys import issue_key
-
     from credit_use.published import open_release
 
     publish_dir = home / "publish"
@@ -202,7 +201,7 @@ def run_serve_benchmark(home: Path, clients: int, seconds: float, matter: str, s
         copy = None
         try:
             started = time.perf_counter()
-            health = _wait_until_loaded(port, server)
+            _wait_until_loaded(port, server)
             print(f"  service up and the release held in memory in {time.perf_counter() - started:.1f} s")
             server_process, me = psutil.Process(server.pid), psutil.Process()
             requests = _requests(subjects, matter, key, port)

@@ -50,7 +50,7 @@ def measure_floor(feed_dir: Path) -> dict:
     con.execute("set enable_progress_bar = false")  # a session setting: DuckDB 2 refuses it as a global one
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
-        for n, ((feed, header), bodies) in enumerate(groups.items()):
+        for n, ((_feed, header), bodies) in enumerate(groups.items()):
             names = header.decode("utf-8").split(",")
             text = header + b"\n" + b"".join(bodies)
             relation = con.read_csv(io.BytesIO(text), header=True, sep=",", quotechar='"', all_varchar=True, names=names)

@@ -16,10 +16,10 @@ from __future__ import annotations
 import csv
 import functools
 import uuid
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Callable, Iterator, Sequence
 
 from credit_pipeline.identifiers import is_id_card, is_uscc
 from credit_pipeline.settings import Settings
@@ -48,7 +48,7 @@ class Door:
     log: Callable[[dict], dict]  # appends an entry durably and returns it as written
     details: dict = field(default_factory=dict)  # logged with every query through this door
 
-    def with_details(self, **details) -> "Door":
+    def with_details(self, **details) -> Door:
         return replace(self, details=self.details | details)
 
 

@@ -18,11 +18,11 @@ import hmac
 import os
 import secrets
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Iterator
 
 COLUMNS = ["key_id", "key_hash", "department", "system", "scopes", "valid_until", "issued_at", "revoked_at"]
 SCOPES = ("check", "report", "internal_report")  # internal_report also needs the user's own grant
@@ -104,7 +104,7 @@ def issue_key(path: Path, department: str, system: str, scopes: list[str], valid
             key_id = secrets.token_hex(4)
         secret = secrets.token_urlsafe(32)
         key = ApiKey(key_id, _hash(secret), department.strip(), system.strip(), frozenset(scopes), valid_until,
-                     datetime.now(timezone.utc).isoformat(timespec="seconds"), "")
+                     datetime.now(UTC).isoformat(timespec="seconds"), "")
         keys[key_id] = key
     return f"{PREFIX}_{key_id}_{secret}", key
 
@@ -115,7 +115,7 @@ def revoke_key(path: Path, key_id: str) -> ApiKey:
             raise KeyError(f"no key {key_id!r} in {path}")
         key = keys[key_id]
         if not key.revoked_at:
-            keys[key_id] = key = ApiKey(**(key.__dict__ | {"revoked_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}))
+            keys[key_id] = key = ApiKey(**(key.__dict__ | {"revoked_at": datetime.now(UTC).isoformat(timespec="seconds")}))
     return key
 
 

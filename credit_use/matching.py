@@ -4,8 +4,8 @@ to show the case handler, and the records behind them. Reads only the published 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from credit_pipeline.settings import Settings, load_settings
 from credit_use.access import Door, QueryRefused, cli_door, logged_lookup

@@ -28,10 +28,10 @@ import hashlib
 import json
 import os
 import threading
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Collection, Iterator
 
 import duckdb
 
@@ -60,7 +60,7 @@ class Release:
     manifest: dict
     con: duckdb.DuckDBPyConnection
     memo: dict = field(default_factory=dict, compare=False)  # answers that hold for the whole release, kept while it is open
-    held: "HeldMarts | None" = field(default=None, compare=False)  # marts held in memory (the service), as they load
+    held: HeldMarts | None = field(default=None, compare=False)  # marts held in memory (the service), as they load
 
     @property
     def name(self) -> str:
@@ -274,7 +274,7 @@ class _OpenRelease:
     memory (loaded in the background, taking over what the previous release held)."""
 
     def __init__(self, path: Path, config: dict | None, hold: dict[str, str] | None = None,
-                 previous: "_OpenRelease | None" = None):
+                 previous: _OpenRelease | None = None):
         self.path = path
         self.manifest, self.con = _connect(path, config)
         self.memo: dict = {}  # shared by every query on this release (Release.once)

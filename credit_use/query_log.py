@@ -17,7 +17,7 @@ import json
 import os
 import threading
 from collections import defaultdict
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 
@@ -26,7 +26,7 @@ def log_path(log_dir: Path, at: datetime) -> Path:
 
 
 def _stamped(log_dir: Path, entry: dict) -> tuple[dict, Path, bytes]:
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     entry = {"logged_at": now.isoformat(timespec="milliseconds")} | entry
     return entry, log_path(log_dir, now), (json.dumps(entry, ensure_ascii=False, default=str) + "\n").encode("utf-8")
 
@@ -113,10 +113,3 @@ class GroupCommitLog:
             self._closed = True
             self._cond.notify()
         self._writer.join()
-
-
-def read_queries(log_dir: Path) -> list[dict]:
-    entries = []
-    for path in sorted(log_dir.glob("queries-*.jsonl")):
-        entries += [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
-    return entries

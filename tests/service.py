@@ -79,3 +79,11 @@ def call(base: str, method: str, path: str, key: str | None = None, body=None, r
             return Reply(response.status, dict(response.headers), response.read())
     except urllib.error.HTTPError as error:
         return Reply(error.code, dict(error.headers), error.read())
+
+
+def read_queries(log_dir: Path) -> list[dict]:
+    """Every entry of the query log, oldest first (the log's files are named by month)."""
+    entries = []
+    for path in sorted(log_dir.glob("queries-*.jsonl")):
+        entries += [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    return entries

@@ -9,16 +9,16 @@ from html.parser import HTMLParser
 
 import pytest
 
-from tests import scenario
-from tests.browser import rendered_dom
-from tests.conftest import copy_home
-from tests.environment import credit_environment
 from credit_pipeline.cli import main, run_pipeline
 from credit_tools.demo.writers import write_delivery
 from credit_use.access import QueryRefused
 from credit_use.matching import check
-from credit_use.query_log import read_queries
 from credit_use.report import credit_report
+from tests import scenario
+from tests.browser import rendered_dom
+from tests.conftest import copy_home
+from tests.environment import credit_environment
+from tests.service import read_queries
 
 pytestmark = pytest.mark.e2e  # runs the pipeline through Dagster
 

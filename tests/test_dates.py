@@ -1,9 +1,8 @@
-from datetime import date
-
 import pandas as pd
 import pytest
 
-from credit_pipeline.dates import LONG_TERM, parse_dates
+from credit_pipeline.ingest.rules import LATEST
+from tests.rules_sql import parse_dates
 
 
 def parse_one(value):
@@ -54,8 +53,8 @@ def test_rejected_values_are_nat(text):
 
 
 def test_range_bounds_and_long_term():
-    assert LONG_TERM == date(2099, 12, 31)
-    assert parse_one("2099-12-31") == pd.Timestamp(LONG_TERM)
+    assert LATEST == "2099-12-31"  # 长期
+    assert parse_one("2099-12-31") == pd.Timestamp(LATEST)
     assert parse_one("1900-01-01") == pd.Timestamp("1900-01-01")
     assert parse_one("2024-02-29") == pd.Timestamp("2024-02-29")
 

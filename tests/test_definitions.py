@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import os
-import time
+from datetime import UTC
 
 import dagster as dg
 import pytest
 
-from tests import scenario
 from credit_pipeline.catalogue import load_catalogue
-from credit_tools.demo.writers import write_delivery
 from credit_pipeline.publish import published_marts
-from tests.environment import credit_resources
+from credit_tools.demo.writers import write_delivery
+from tests import scenario
 from tests.environment import evaluate_sensor as evaluate_sensor_tick
 from tests.environment import quick_settle as settle_quickly
 
@@ -165,7 +164,7 @@ def test_the_instance_retries_runs_that_never_started_and_bounds_ticks_and_runs(
 
 
 def test_housekeeping_deletes_finished_runs_past_retention_and_keeps_the_rest(tmp_path):
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
     from credit_pipeline.defs.housekeeping import purge_runs
 
@@ -174,7 +173,7 @@ def test_housekeeping_deletes_finished_runs_past_retention_and_keeps_the_rest(tm
         done = instance.create_run_for_job(job, status=dg.DagsterRunStatus.SUCCESS)
         going = instance.create_run_for_job(job, status=dg.DagsterRunStatus.STARTED)
         assert purge_runs(instance, 1) == []  # nothing is a day old yet
-        later = datetime.now(timezone.utc) + timedelta(days=2)
+        later = datetime.now(UTC) + timedelta(days=2)
         assert purge_runs(instance, 1, now=later) == [done.run_id]
         assert instance.get_run_by_id(done.run_id) is None and instance.get_run_by_id(going.run_id) is not None
 
@@ -213,12 +212,15 @@ def test_one_run_has_one_as_of_date_for_every_step(monkeypatch, tmp_path):
         assert run_as_of(untagged, instance) == created.astimezone(__import__("zoneinfo").ZoneInfo("Asia/Shanghai")).date()
 
 
-def test_dg_check_defs_passes():
+def test_dg_check_defs_passes(credit_env):
     import os
     import subprocess
     import sys
     from pathlib import Path
 
+    from credit_pipeline.instance import prepare_instance
+
+    prepare_instance()  # dg reads DAGSTER_HOME's dagster.yaml: telemetry off, as in `make ui`
     venv = Path(sys.executable).parent.parent
     env = {**os.environ, "VIRTUAL_ENV": str(venv), "PATH": f"{venv / 'bin'}{os.pathsep}{os.environ['PATH']}"}
     result = subprocess.run([str(venv / "bin" / "dg"), "check", "defs"], cwd=Path(__file__).parent.parent, env=env,

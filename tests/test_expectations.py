@@ -159,3 +159,25 @@ def test_an_expectation_that_cannot_run_is_an_error_not_a_pass():
     frame["complete_share"] = "all of them"  # not a number: the bounds cannot be checked
     with pytest.raises(suites.ExpectationRunError, match="complete_share"):
         suites.validate_frame(frame, XZCF)
+
+
+def test_one_gx_context_when_the_preload_and_a_validation_ask_at_once():
+    """Two contexts would leave GX's current project without the suites added to the other, and a validation would
+    fail with "Could not find suite": the preload thread and ingestion share one."""
+    import threading
+
+    suites.reset_gx()
+    start = threading.Barrier(4)
+    contexts = []
+
+    def ask():
+        start.wait()
+        contexts.append(suites.gx_context())
+
+    threads = [threading.Thread(target=ask) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len({id(context) for context in contexts}) == 1
+    suites.validate_frame(quality([{"complete_share": 1.0}]), XZCF)  # its suite is in the current project's store

@@ -8,7 +8,6 @@ import re
 from datetime import date
 
 import duckdb
-import pandas as pd
 import pytest
 
 from credit_pipeline.cli import run_pipeline

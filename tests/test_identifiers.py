@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 from stdnum.cn import ric, uscc
 
-from credit_pipeline.identifiers import id_card_birth_date, id_card_valid, uscc_valid
+from tests.rules_sql import id_card_birth_date, id_card_valid, uscc_valid
 
 
 def with_uscc_check(first17: str) -> str:
@@ -128,3 +128,14 @@ def test_birth_date_extracted_and_nat_when_invalid():
     assert births.tolist()[0] == pd.Timestamp("1985-03-15")
     assert births.isna().tolist() == [False, True, True, False]
     assert births.tolist()[3] == pd.Timestamp("1990-01-01")
+
+
+def test_a_single_code_is_judged_as_ingestion_judges_a_feed():
+    """is_uscc and is_id_card (a query's or a file name's code) and the SQL of ingestion agree."""
+    from credit_pipeline.identifiers import is_id_card, is_uscc
+
+    codes = REAL_USCCS + BUILT_USCCS + [wrong_last(c, "0123456789ABCDEFGHJKLMNPQRTUWXY") for c in REAL_USCCS + BUILT_USCCS]
+    assert [is_uscc(c) for c in codes] == uscc_valid(pd.Series(codes)).tolist()
+    ids = [with_ric_check("32028119850315004"), with_ric_check("32021919700101005"), with_ric_check("32028120990101001"),
+           "320281198502301234", wrong_last(with_ric_check("32028119850315004"))]
+    assert [is_id_card(i) for i in ids] == id_card_valid(pd.Series(ids)).tolist() == [True, True, False, False, False]

@@ -18,7 +18,7 @@ from credit_pipeline.ingest.drop import Delivery, DropProblem, parse_file_name, 
 from credit_pipeline.ingest.engine import ingestion_engine
 from credit_pipeline.ingest.lake import Lake
 from credit_pipeline.ingest.load import FeedIngestReport, ingest_feed
-from credit_pipeline.ingest.parse import UnreadableDelivery, detect_encoding
+from credit_pipeline.ingest.parse import UnreadableDelivery, utf8
 from credit_tools.demo.writers import write_delivery
 from tests import scenario
 
@@ -100,7 +100,7 @@ def test_an_unreadable_file_is_named_as_such(credit_env):
     raw_path.parent.mkdir(parents=True)
     raw_path.write_bytes(b"\xff\xfe\x00garbage\x81")
     with pytest.raises(UnreadableDelivery):
-        detect_encoding(raw_path.read_bytes())
+        utf8(raw_path.read_bytes())
     (outcome,) = ingest(credit_env).ingested
     assert outcome.status == "unreadable" and "neither UTF-8 nor GBK" in outcome.errors[0]
 

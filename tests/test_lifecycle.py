@@ -9,11 +9,11 @@ import duckdb
 import pandas as pd
 import pytest
 
+from credit_pipeline.cli import run_pipeline
+from credit_pipeline.publish import published_marts, read_manifest
+from credit_tools.demo.writers import write_delivery
 from tests import scenario
 from tests.environment import credit_environment, evaluate_sensor, quick_settle
-from credit_pipeline.cli import run_pipeline
-from credit_tools.demo.writers import write_delivery
-from credit_pipeline.publish import published_marts, read_manifest
 from tests.marts import assert_same_marts, read_marts
 
 pytestmark = pytest.mark.e2e  # runs the pipeline through Dagster

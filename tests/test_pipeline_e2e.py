@@ -16,13 +16,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from tests import scenario
 from credit_pipeline.cli import run_pipeline
 from credit_pipeline.publish import published_marts
 from credit_pipeline.settings import DBT_PROJECT_DIR
-from tests.marts import read_marts
+from tests import scenario
 from tests.conftest import copy_home
 from tests.environment import credit_environment
+from tests.marts import read_marts
 
 pytestmark = pytest.mark.e2e  # runs the pipeline through Dagster
 
@@ -56,6 +56,26 @@ def test_runs_succeed_and_publish(runs):
     con = duckdb.connect(str(publish_dir / "published.duckdb"), read_only=True)
     assert {r[0] for r in con.execute("show tables").fetchall()} == set(published_marts())
     con.close()
+
+
+def test_bi_reads_the_dbt_descriptions_in_published_duckdb(runs):
+    """Every mart's view and every described column carry the dbt project's description as a comment."""
+    from credit_pipeline.publish import BUCKET_DESCRIPTION
+    from credit_pipeline.settings import DBT_MANIFEST
+
+    nodes = json.loads(DBT_MANIFEST.read_text(encoding="utf-8"))["nodes"]
+    with duckdb.connect(str(runs["settings"].publish_dir / "published.duckdb"), read_only=True) as con:
+        columns = {(t, c): comment for t, c, comment in con.execute(
+            "select table_name, column_name, comment from duckdb_columns()").fetchall()}
+        views = dict(con.execute("select view_name, comment from duckdb_views() where not internal").fetchall())
+    assert columns[("credit_rating", "score")] == "base_score plus the points of every record counting on the as-of date."
+    assert columns[("credit_rating", "bucket")] == BUCKET_DESCRIPTION
+    assert views["public_disclosure"].startswith("What the public-disclosure site shows")
+    for mart in published_marts():
+        model = nodes[f"model.credit.{mart}"]
+        assert views[mart] == model["description"].strip()
+        for name, spec in model["columns"].items():
+            assert columns[(mart, name)] == spec["description"].strip(), f"{mart}.{name}"
 
 
 def test_every_subject_gets_its_known_class(runs):

@@ -9,12 +9,11 @@ import urllib.parse
 
 import pytest
 
-from credit_use.query_log import read_queries
 from tests import scenario
 from tests.browser import rendered_dom
 from tests.conftest import copy_home
 from tests.environment import credit_environment
-from tests.service import call, running_service
+from tests.service import call, read_queries, running_service
 
 pytestmark = pytest.mark.e2e  # runs the pipeline through Dagster
 

@@ -8,11 +8,11 @@ import json
 import pandas as pd
 import pytest
 
+from credit_pipeline.cli import main
+from credit_tools.demo.writers import write_delivery
 from tests import scenario
 from tests.environment import credit_environment
 from tests.marts import read_mart
-from credit_pipeline.cli import main
-from credit_tools.demo.writers import write_delivery
 
 pytestmark = pytest.mark.e2e  # runs the pipeline through Dagster
 

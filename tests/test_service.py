@@ -16,11 +16,10 @@ import pytest
 from credit_pipeline.cli import main, run_pipeline
 from credit_tools.demo.writers import write_delivery
 from credit_use.api_keys import issue_key, read_keys
-from credit_use.query_log import read_queries
 from tests import scenario
 from tests.conftest import copy_home
 from tests.environment import credit_environment
-from tests.service import call, running_service
+from tests.service import call, read_queries, running_service
 
 pytestmark = pytest.mark.e2e  # runs the pipeline through Dagster
 
@@ -172,7 +171,7 @@ def test_bad_input_gets_a_clear_4xx_is_logged_and_the_service_stays_up(served):
         (check_body([wrong_check]), None, 422, "malformed subject ID"),
         (check_body(["320281198002301239"]), None, 422, "malformed subject ID"),  # 30 February
         (check_body([scenario.A], matter="买彩票"), None, 422, "unknown matter"),
-        (check_body([scenario.make_uscc("91320281MA1C%05dX" % n) for n in range(101)]), None, 422, "at most 100 items"),
+        (check_body([scenario.make_uscc(f"91320281MA1C{n:05d}X") for n in range(101)]), None, 422, "at most 100 items"),
         (check_body([scenario.A] * 10_000), None, 413, "exceeds the maximum"),
         (None, b'{"subjects": ["' + scenario.A.encode() + b'"], "matter": ', 400, "not JSON"),
         (None, b"subjects=" + scenario.A.encode(), 400, "not JSON"),

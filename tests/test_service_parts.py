@@ -8,7 +8,6 @@ import os
 import threading
 import time
 from datetime import date, timedelta
-from pathlib import Path
 
 import duckdb
 import pyarrow as pa
@@ -16,8 +15,9 @@ import pytest
 
 from credit_use.api_keys import KeyRefused, KeyStore, issue_key, revoke_key
 from credit_use.published import HeldFile, LiveRelease, bucket_of
-from credit_use.query_log import GroupCommitLog, read_queries
+from credit_use.query_log import GroupCommitLog
 from credit_use.service.limits import RateLimiter
+from tests.service import read_queries
 
 
 def test_group_commit_writes_every_entry_whole_and_in_fewer_syncs_than_entries(tmp_path):

@@ -10,11 +10,11 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
+from credit_pipeline.publish import published_marts
 from credit_pipeline.resources import CreditResource
 from credit_pipeline.writer_lock import Holder, PipelineBusy, read_holder, writer_lock
 from tests import scenario
 from tests.environment import credit_environment
-from credit_pipeline.publish import published_marts
 from tests.marts import assert_same_marts, read_marts
 
 CLI = str(Path(sys.executable).parent / "credit-pipeline")
@@ -92,9 +92,9 @@ def test_a_run_holds_the_lock_across_all_its_steps(tmp_path):
 
 
 def test_a_run_launched_while_another_writes_fails_before_any_step_so_the_instance_retries_it(tmp_path):
+    from dagster._core.events import RunFailureReason
     from dagster._core.execution.retries import auto_reexecution_should_retry_run
     from dagster._core.storage.tags import RUN_FAILURE_REASON_TAG
-    from dagster._core.events import RunFailureReason
 
     (tmp_path / "feeds").mkdir()
     other = hold_in_another_process(tmp_path)

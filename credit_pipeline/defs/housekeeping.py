@@ -5,7 +5,7 @@ older, every night before the daily run. It touches only the Dagster instance, n
 release (those keep their own history: the ledger, rating_history, the last releases).
 """
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import dagster as dg
 
@@ -16,7 +16,7 @@ RUN_RETENTION_DAYS = 90
 
 def purge_runs(instance: dg.DagsterInstance, keep_days: float, now: datetime | None = None) -> list[str]:
     """Delete the finished runs created more than `keep_days` ago, with their logs; the ids deleted."""
-    cutoff = (now or datetime.now(timezone.utc)) - timedelta(days=keep_days)
+    cutoff = (now or datetime.now(UTC)) - timedelta(days=keep_days)
     finished = [s for s in dg.DagsterRunStatus if s not in (dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.NOT_STARTED,
                                                             dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.STARTED,
                                                             dg.DagsterRunStatus.CANCELING)]

@@ -36,10 +36,6 @@ class Delivery:
     department_id_valid: bool = True  # the name's USCC has a right check character (else the delivery is named)
 
     @property
-    def file_name(self) -> str:
-        return self.path.name
-
-    @property
     def relative_path(self) -> str:
         return f"{self.feed}/{self.path.name}"
 

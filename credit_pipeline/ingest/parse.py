@@ -33,23 +33,6 @@ class UnreadableDelivery(Exception):
 
 # --------------------------------------------------------------------------------------------- encodings
 
-def detect_encoding(raw: bytes) -> str:
-    """UTF-8 (with or without BOM) or GBK, as SPEC §2 allows. GB18030 decodes 'GBK' because it is a strict
-    superset and never loses a character."""
-    if raw.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    try:
-        raw.decode("utf-8")
-        return "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        raw.decode("gb18030")
-        return "gb18030"
-    except UnicodeDecodeError as exc:
-        raise UnreadableDelivery(f"neither UTF-8 nor GBK (byte {exc.start}: {exc.reason})") from exc
-
-
 # Three Chinese characters in a row as UTF-8 encodes them: GBK text that is not UTF-8 almost never has a whole
 # line that also decodes as UTF-8 around such a run.
 _UTF8_CJK_RUN = re.compile(rb"(?:[\xe4-\xe9][\x80-\xbf]{2}){3}")
@@ -88,7 +71,7 @@ def utf8(raw: bytes) -> tuple[bytes, str]:
             raise UnreadableDelivery("starts with a UTF-8 byte order mark but is not UTF-8") from None
         mixed = _mixed_encodings(raw)
         if mixed:
-            raise UnreadableDelivery(mixed)
+            raise UnreadableDelivery(mixed) from None
         try:
             raw, encoding = raw.decode("gb18030").encode("utf-8"), "gb18030"
         except UnicodeDecodeError as exc:

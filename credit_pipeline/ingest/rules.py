@@ -8,8 +8,6 @@ broke (and lists all of them), so a department sees the most fundamental problem
 
 from __future__ import annotations
 
-import re
-
 from credit_pipeline.catalogue import PLACEHOLDER_USCC, Feed, Item
 
 # Rules about a record's shape come first: without them no item can be read.
@@ -226,9 +224,3 @@ def broken_rules_sql(feed: Feed) -> dict[str, list[tuple[str, str]]]:
             by_rule.setdefault(rule, []).append((item.item, sql))
     return by_rule
 
-
-_SAFE_NAME = re.compile(r"[^0-9A-Za-z_]")
-
-
-def flag_name(rule: str) -> str:
-    return "_broken_" + _SAFE_NAME.sub("_", rule)

@@ -72,7 +72,7 @@ def make_offline(site_dir: Path) -> dict[Path, list[str]]:
             rewritten = rewritten.replace(f'"{url}"', f'"{prefix}/vendor/{local}"')
         rewritten = GX_IMAGE.sub(f"{prefix}/images/logo-long.png", rewritten)
         # GX's own relative links count one folder too few on validation pages (the favicon 404s there).
-        rewritten = OWN_STATIC.sub(lambda m: f"{m[1]}{prefix}/", rewritten)
+        rewritten = OWN_STATIC.sub(lambda m, prefix=prefix: f"{m[1]}{prefix}/", rewritten)
         if rewritten != text:
             page.write_text(rewritten, encoding="utf-8")
         if found := remote_loads(rewritten):

@@ -102,14 +102,17 @@ def write_suites(directory: Path = EXPECTATIONS_DIR) -> list[Path]:
 # ---------------------------------------------------------------- GX: context, suites, validation
 
 
-_CONTEXT_LOCK = threading.Lock()
+_GX_CONTEXT_LOCK = threading.Lock()
 
 
 def gx_context() -> gx.data_context.EphemeralDataContext:
-    """The process's one GX context: in memory, no analytics, no progress bars. Under a lock: the preload thread and
-    the first validation may both ask for it, and two contexts would hold the suites and the validation definitions
-    apart ("Could not find suite")."""
-    with _CONTEXT_LOCK:
+    """The process's one GX context: in memory, no analytics, no progress bars.
+
+    Built under a lock: the background preload and the first validation may ask at once, and a second context
+    would become GX's current project, whose stores know none of the suites added to the first (a validation
+    then fails with "Could not find suite").
+    """
+    with _GX_CONTEXT_LOCK:
         return _gx_context()
 
 
@@ -134,7 +137,7 @@ def _gx_context() -> gx.data_context.EphemeralDataContext:
 
 def preload_gx() -> threading.Thread:
     """Import GX and build its context in a background thread: it takes seconds of pure Python, which can overlap
-    the reading of the drop (I/O) and the SQL validation (DuckDB releases the GIL). The first validation waits for it
+    the reading of the drop (I/O) and the SQL validation (DuckDB releases the GIL). The first validate waits for it
     on gx_context's lock."""
     thread = threading.Thread(target=gx_context, name="gx-preload", daemon=True)
     thread.start()

@@ -3,9 +3,10 @@ for the public pages."""
 
 from __future__ import annotations
 
+import json
 import threading
 import time
-from typing import Awaitable, Callable
+from collections.abc import Awaitable, Callable
 
 MAX_BODY_BYTES = 64 * 1024  # a check of MAX_SUBJECTS IDs with user and purpose is under 4 KiB
 
@@ -46,7 +47,7 @@ class BodyLimit:
     async def _refuse(self, scope, send, what: str) -> None:
         reason = f"{what} exceeds the maximum of {self.max_bytes} bytes"
         await self.on_refused(scope, reason)
-        body = ('{"detail": "%s"}' % reason).encode()
+        body = json.dumps({"detail": reason}).encode()
         await send({"type": "http.response.start", "status": 413,
                     "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
                                 (b"connection", b"close")]})

@@ -13,6 +13,7 @@ from credit_use.access import QueryRefused
 from credit_use.public_search import MAX_SEARCH_LENGTH, SEARCH_LIMIT, public_report, search_subjects
 from credit_use.report import render_report, templates
 from credit_use.service.limits import client_address
+
 # No script, nothing from elsewhere: the pages are plain HTML with inline styles.
 _HEADERS = {"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
             "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}

@@ -38,11 +38,13 @@
 {%- endmacro %}
 
 {# Where each row came from: the delivery file and line, for lineage and the audit trail. With the record's
-   key, also its first delivery (SPEC §4: timeliness is judged on it; a later correction is not a new record). #}
+   key, also its first delivery (SPEC §4: timeliness is judged on it; a later correction is not a new record).
+   The lake holds a line number as INTEGER in some files and BIGINT in others, and a feed's union of its files
+   takes the wider type only once it has one of each: source_line is BIGINT always, as the marts' contract says. #}
 {% macro lineage(key_columns=none) -%}
     _delivery_id as delivery_id,
     _file as source_file,
-    _line as source_line,
+    cast(_line as bigint) as source_line,
     _delivery_date as delivery_date,
     {{ delivery_seq() }} as delivery_seq,
     _department_id as department_id

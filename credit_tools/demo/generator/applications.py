@@ -4,8 +4,8 @@ again with one field corrected."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 import pyarrow as pa
@@ -13,7 +13,16 @@ import pyarrow.compute as pc
 
 from credit_tools.demo import reference as ref
 from credit_tools.demo.generator.columns import (
-    STRING, cat, choose, compact, flags, iso, pick, ranks_within, text, where,
+    STRING,
+    cat,
+    choose,
+    compact,
+    flags,
+    iso,
+    pick,
+    ranks_within,
+    text,
+    where,
 )
 from credit_tools.demo.generator.dates import add_months, uniform_workdays, workdays_after
 from credit_tools.demo.generator.penalties import PUBLICITY_MONTHS, SEVERITIES, penalty_corrections
@@ -50,11 +59,11 @@ class Applications:
                    source.dept[record], applied, decided_on, outcome, grounds, detail)
 
     @classmethod
-    def concat(cls, parts: Sequence["Applications"]) -> "Applications":
+    def concat(cls, parts: Sequence[Applications]) -> Applications:
         return cls(*(pa.concat_arrays(v) if isinstance(v[0], pa.Array) else np.concatenate(v)
                      for v in zip(*(vars(p).values() for p in parts))))
 
-    def take(self, index: np.ndarray) -> "Applications":
+    def take(self, index: np.ndarray) -> Applications:
         arrow_index = pa.array(index, pa.int64())
         return Applications(*(v.take(arrow_index) if isinstance(v, pa.Array) else v[index]
                               for v in vars(self).values()))

@@ -6,7 +6,7 @@ departments deliver, with nulls for empty values.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import pyarrow as pa

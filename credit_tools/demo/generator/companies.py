@@ -4,8 +4,8 @@ templates, establishment dates, USCCs, legal representatives and controllers."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 import pyarrow as pa
@@ -16,7 +16,11 @@ from credit_tools.demo import reference as ref
 from credit_tools.demo.generator.columns import STRING, allocate, cat, pick, weights, where
 from credit_tools.demo.generator.dates import Window, uniform_workdays
 from credit_tools.demo.generator.identifiers import (
-    USCC_REFORM, as_strings, ascii_matrix, organisation_codes, with_uscc_check,
+    USCC_REFORM,
+    as_strings,
+    ascii_matrix,
+    organisation_codes,
+    with_uscc_check,
 )
 from credit_tools.demo.generator.people import People
 

@@ -48,7 +48,7 @@ class Window:
     settled: np.datetime64  # decisions up to here are delivered by `last` whatever their lag
 
     @classmethod
-    def before(cls, as_of: date) -> "Window":
+    def before(cls, as_of: date) -> Window:
         day = np.datetime64(as_of, "D")
         last = np.busday_offset(day, 0, roll="backward")
         settled = np.busday_offset(last, -(len(LAG_WEIGHTS) - 1))

@@ -75,7 +75,7 @@ def plant_defects(feed: Feed, rows: Rows, ctx: Context) -> dict[str, int]:
     # required_missing: empty one R item; invalid_date: an impossible date in an R date item
     dates = [i.item for i in required if i.format == "date"]
     for code, items in (("required_missing", [i.item for i in required]), ("invalid_date", dates)):
-        hit = np.flatnonzero((defect == code))
+        hit = np.flatnonzero(defect == code)
         which = rng.integers(0, max(len(items), 1), len(hit))
         for j, item in enumerate(items):
             mask = np.zeros(n, dtype=bool)

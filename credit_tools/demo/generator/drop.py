@@ -13,12 +13,23 @@ import numpy as np
 
 from credit_pipeline.catalogue import load_catalogue
 from credit_tools.demo.generator.applications import (
-    add_redeliveries, build_xyxf, build_yysq, listing_references, penalty_references,
+    add_redeliveries,
+    build_xyxf,
+    build_yysq,
+    listing_references,
+    penalty_references,
 )
 from credit_tools.demo.generator.dates import Window
 from credit_tools.demo.generator.defects import DEFECT_FEEDS, DEFECT_RATES, plant_defects
 from credit_tools.demo.generator.feeds import (
-    build_djzc, build_hypj, build_qtxw, build_sxbzxr, build_xycn, build_xymd, build_xzxk, build_zzsb,
+    build_djzc,
+    build_hypj,
+    build_qtxw,
+    build_sxbzxr,
+    build_xycn,
+    build_xymd,
+    build_xzxk,
+    build_zzsb,
 )
 from credit_tools.demo.generator.files import write_feed
 from credit_tools.demo.generator.penalties import build_xzcf

@@ -8,12 +8,18 @@ import numpy as np
 import pyarrow as pa
 
 from credit_tools.demo import reference as ref
-from credit_tools.demo.generator.columns import (
-    cat, choose, compact, iso, pick, ranks_within, text, weights, where,
-)
+from credit_tools.demo.generator.columns import cat, choose, compact, iso, pick, ranks_within, text, weights, where
 from credit_tools.demo.generator.dates import add_months, lags, uniform_workdays, workdays_after, year_of
 from credit_tools.demo.generator.records import (
-    DEPT_NAMES, DEPT_USCCS, REP_ID_SHARE, Context, Rows, case_rows, dept_of, document_numbers, subject_block,
+    DEPT_NAMES,
+    DEPT_USCCS,
+    REP_ID_SHARE,
+    Context,
+    Rows,
+    case_rows,
+    dept_of,
+    document_numbers,
+    subject_block,
     subject_rows,
 )
 from credit_tools.demo.generator.subjects import INDIVIDUAL, KIND_LABELS, ORG

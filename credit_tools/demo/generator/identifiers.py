@@ -3,7 +3,7 @@ and permit numbers, and 工商注册号; built as ASCII code matrices, checked w
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 from stdnum.cn import ric as stdnum_ric

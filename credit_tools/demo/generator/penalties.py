@@ -3,8 +3,8 @@ derives from them, and what an objection would correct."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 import pyarrow as pa
@@ -14,7 +14,13 @@ from credit_tools.demo import reference as ref
 from credit_tools.demo.generator.columns import cat, iso, pick, text, wan, where
 from credit_tools.demo.generator.dates import add_months
 from credit_tools.demo.generator.records import (
-    DEPT_NAMES, DEPT_USCCS, Context, Rows, case_rows, document_numbers, subject_block,
+    DEPT_NAMES,
+    DEPT_USCCS,
+    Context,
+    Rows,
+    case_rows,
+    document_numbers,
+    subject_block,
 )
 from credit_tools.demo.generator.subjects import INDIVIDUAL, ORG, PERSON
 
@@ -38,7 +44,7 @@ class MixTraits:
     head: list[str | None]  # the non-monetary part of 处罚内容
 
     @classmethod
-    def of(cls, mixes: Sequence[ref.PenaltyMix]) -> "MixTraits":
+    def of(cls, mixes: Sequence[ref.PenaltyMix]) -> MixTraits:
         cats = [m.categories.split(";") for m in mixes]
         heads = []
         for c in cats:

@@ -3,8 +3,8 @@ feeds refer to, and the per-subject record counts, subject block and document nu
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 import numpy as np
 import pyarrow as pa
@@ -71,8 +71,8 @@ class Context:
     subjects: Subjects
     people: People
     rng: np.random.Generator  # the current feed's stream
-    penalties: "Referable | None" = None  # xzcf records objections and repairs may name
-    listings: "Referable | None" = None  # xymd records objections may name
+    penalties: Referable | None = None  # xzcf records objections and repairs may name
+    listings: Referable | None = None  # xymd records objections may name
 
 
 @dataclass

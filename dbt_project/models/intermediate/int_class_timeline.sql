@@ -60,8 +60,8 @@ classed as (
 )
 select
     *,
-    previous_class is distinct from credit_class as is_class_change,
+    (previous_class is distinct from credit_class) as is_class_change,
     -- The day the current class began (not the last change of score within it).
-    max(case when previous_class is distinct from credit_class then event_date end)
+    max(case when (previous_class is distinct from credit_class) then event_date end)
         over (partition by subject_id order by event_date rows between unbounded preceding and current row) as class_since
 from classed
