@@ -7,14 +7,14 @@ with decided as (
 pairs as (
     select feed, document_no, subject_id, objection_id, decided_on,
            trim(split_part(pair, '=', 1)) as item,
-           trim(substr(pair, strpos(pair, '=') + 1)) as new_value
-    from decided, unnest(string_split(corrections, ';')) as t(pair)
-    where strpos(pair, '=') > 0
+           trim(substr(pair, instr(pair, '=') + 1)) as new_value
+    from decided {{ each_of('corrections', ';', 'pair') }}
+    where instr(pair, '=') > 0
 )
 select
     feed, document_no, subject_id,
-    map(list(item order by decided_on, objection_id), list(new_value order by decided_on, objection_id)) as corrected_items,
+    {{ map_from_lists(agg_list('item', ['decided_on', 'objection_id']), agg_list('new_value', ['decided_on', 'objection_id'])) }} as corrected_items,
     max(decided_on) as corrected_on,
-    string_agg(distinct objection_id, ';') as objection_ids
+    {{ agg_string('objection_id', ';', distinct=true) }} as objection_ids
 from pairs
 group by feed, document_no, subject_id
