@@ -16,6 +16,9 @@ from pydantic import PrivateAttr
 from credit_pipeline.settings import Settings, as_of_from_environment, load_settings, parse_as_of, platform_today
 
 AS_OF_TAG = "credit/as_of"
+# The engine that builds the dbt models in a run (duckdb | spark): every job carries it, from CREDIT_ENGINE where the
+# code location loads, so that the UI shows what built each run and every step of a run uses the same.
+ENGINE_TAG = "credit/engine"
 
 
 def as_of_tags(at: datetime | None = None) -> dict[str, str]:
@@ -46,10 +49,12 @@ class CreditResource(dg.ConfigurableResource):
     feed_dir: str | None = None
 
     _as_of: date | None = PrivateAttr(default=None)
+    _engine: str | None = PrivateAttr(default=None)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         if context.run is not None:
             self._as_of = run_as_of(context.run, context.instance)
+            self._engine = context.run.tags.get(ENGINE_TAG)
 
     @property
     def settings(self) -> Settings:
@@ -57,4 +62,5 @@ class CreditResource(dg.ConfigurableResource):
             as_of=self._as_of,
             home=Path(self.home) if self.home else None,
             feed_dir=Path(self.feed_dir) if self.feed_dir else None,
+            engine=self._engine,
         )

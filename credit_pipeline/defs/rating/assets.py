@@ -13,15 +13,27 @@ from credit_pipeline.dbt import dbt_project
 from credit_pipeline.ingest.lake import Lake
 from credit_pipeline.rerating import RATING_MODE_TAG, merge_scope, rating_plan, record_full_rating
 from credit_pipeline.resources import CreditResource
-from credit_pipeline.settings import DBT_PROJECT_DIR
+from credit_pipeline.settings import DBT_PROJECT_DIR, engine_from_environment, spark_target_from_environment
 from credit_pipeline.warehouse import ensure_bookkeeping
 
 # The scoped target keeps its own partial parse, so same-day scoped runs skip most of dbt's parsing.
 SCOPED_TARGET_PATH = Path("target") / "scoped"
+# So does Spark (another adapter: dbt would parse everything again each time it alternated with DuckDB).
+SPARK_TARGET_PATH = Path("target") / "spark"
+# The engine the dbt models are built with, as the code location loads (CREDIT_ENGINE): its kind in the UI.
+ENGINE = engine_from_environment()
+# rating_scope lists what a scoped DuckDB run re-rates, from the warehouse's bookkeeping; a Spark run rates everyone.
+DUCKDB_ONLY = "rating_scope"
 
 
 class CreditDbtTranslator(DagsterDbtTranslator):
-    """Groups follow the dbt layers; seeds (catalogue and rules) form their own group."""
+    """Groups follow the dbt layers; seeds (catalogue and rules) form their own group. The kind shown is the engine
+    that builds the models (the manifest is parsed once, with the DuckDB target)."""
+
+    def get_asset_spec(self, manifest: Mapping[str, Any], unique_id: str, project) -> dg.AssetSpec:
+        spec = super().get_asset_spec(manifest, unique_id, project)
+        return spec.replace_attributes(kinds={"dbt", ENGINE} | ({"view"} if "view" in spec.kinds else set()),
+                                       metadata={**spec.metadata, "dagster/storage_kind": ENGINE})
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         if dbt_resource_props["resource_type"] == "seed":
@@ -35,6 +47,7 @@ class CreditDbtTranslator(DagsterDbtTranslator):
     project=dbt_project,
     dagster_dbt_translator=CreditDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_source_tests_as_checks=True)),
     name="credit_dbt_models",
+    exclude=DUCKDB_ONLY if ENGINE == "spark" else None,
 )
 def credit_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, credit: CreditResource):
     """`dbt build` as of the run's date: seeds, models and their tests; a failing test stops what depends on it.
@@ -44,10 +57,13 @@ def credit_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, cr
     """
     settings = credit.settings
     lake = Lake(settings.lake_dir)
-    ensure_bookkeeping(settings.warehouse_path)
     # dbt finds the warehouse and the lake under CREDIT_HOME (profiles.yml, the sources): this run's home.
     os.environ["CREDIT_HOME"] = str(settings.home)
     dbt_vars = ["--vars", json.dumps({"as_of_date": settings.as_of.isoformat()})]
+    if settings.engine == "spark":
+        yield from _build_on_spark(context, dbt, settings, dbt_vars)
+        return
+    ensure_bookkeeping(settings.warehouse_path)
     plan = rating_plan(settings.warehouse_path, dbt_project.manifest_path, DBT_PROJECT_DIR / "seeds", settings.as_of,
                        context.run.tags.get(RATING_MODE_TAG))
     context.log.info(f"rating as of {settings.as_of}: {plan.mode} ({plan.reason})")
@@ -68,3 +84,12 @@ def credit_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, cr
         )
     else:
         record_full_rating(settings.warehouse_path, lake, dbt_project.manifest_path, context.run.run_id, settings.as_of)
+
+
+def _build_on_spark(context: dg.AssetExecutionContext, dbt: DbtCliResource, settings, dbt_vars: list[str]):
+    """Every subject, every run: plain Parquet tables on Spark have no DELETE to merge a scoped re-rating into, and a
+    cluster builds the whole archive in minutes. Unit tests test the SQL, which CI runs on both engines."""
+    target = spark_target_from_environment()
+    context.log.info(f"rating as of {settings.as_of} on Spark (dbt target {target}): every subject")
+    args = ["build", "--target", target, "--exclude", "resource_type:unit_test", *dbt_vars]
+    yield from dbt.cli(args, context=context, target_path=SPARK_TARGET_PATH).stream()
