@@ -48,7 +48,7 @@ def run_pipeline(settings: Settings | None = None, job: str = "credit_daily") ->
 
     from credit_pipeline.definitions import defs
     from credit_pipeline.instance import prepare_instance
-    from credit_pipeline.resources import AS_OF_TAG
+    from credit_pipeline.resources import AS_OF_TAG, ENGINE_TAG
 
     settings = settings or load_settings()
     prepare_instance()
@@ -57,7 +57,7 @@ def run_pipeline(settings: Settings | None = None, job: str = "credit_daily") ->
         result = defs().resolve_job_def(job).execute_in_process(
             instance=instance,
             raise_on_error=False,
-            tags={AS_OF_TAG: settings.as_of.isoformat()},
+            tags={AS_OF_TAG: settings.as_of.isoformat(), ENGINE_TAG: settings.engine},
             run_config={"resources": resources, "loggers": {"console": {"config": {"log_level": "INFO"}}}},
         )
     published = any(
@@ -87,7 +87,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     from credit_tools.bench import run_benchmark
 
     return run_benchmark(subjects=args.subjects, seed=args.seed, daily_records=args.daily_records,
-                         home=Path(args.home).resolve() if args.home else None)
+                         home=Path(args.home).resolve() if args.home else None, engine=args.engine)
 
 
 def cmd_bench_check(args: argparse.Namespace) -> int:
@@ -221,6 +221,8 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--seed", type=int, default=7)
     bench.add_argument("--daily-records", type=int, default=100_000)
     bench.add_argument("--home", help="a folder to build in and keep (its drop is reused when there is one)")
+    bench.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb",
+                       help="spark: the full build on DuckDB, then on Spark from the same lake, then a day's delivery on Spark")
     bench.set_defaults(func=cmd_bench)
     bchk = sub.add_parser("bench-check", help="time check and report per subject on a published release")
     bchk.add_argument("--home", required=True, help="a CREDIT_HOME with a published release")

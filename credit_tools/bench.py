@@ -82,12 +82,12 @@ def _steps(instance, run_id: str) -> dict[str, float]:
     return {names.get(s.step_key, s.step_key): s.end_time - s.start_time for s in instance.get_run_step_stats(run_id)}
 
 
-def _run_job(instance, job: str, as_of: date, tags: dict | None = None):
+def _run_job(instance, job: str, as_of: date, tags: dict | None = None, engine: str = "duckdb"):
     from credit_pipeline.definitions import defs
-    from credit_pipeline.resources import AS_OF_TAG
+    from credit_pipeline.resources import AS_OF_TAG, ENGINE_TAG
 
     return defs().resolve_job_def(job).execute_in_process(
-        instance=instance, tags={AS_OF_TAG: as_of.isoformat(), **(tags or {})}, raise_on_error=True,
+        instance=instance, tags={AS_OF_TAG: as_of.isoformat(), ENGINE_TAG: engine, **(tags or {})}, raise_on_error=True,
         run_config={"loggers": {"console": {"config": {"log_level": "ERROR"}}}})  # the benchmark prints its own lines
 
 
@@ -124,8 +124,12 @@ def _add_daily_delivery(feed_dir: Path, records: int, seed: int, as_of: date) ->
     return delivered
 
 
-def run_benchmark(subjects: int, seed: int, daily_records: int, home: Path | None = None) -> int:
-    """Generate (or reuse, with CREDIT_BENCH_HOME) a drop; floor; full build; a day's delivery; a repair."""
+def run_benchmark(subjects: int, seed: int, daily_records: int, home: Path | None = None, engine: str = "duckdb") -> int:
+    """Generate (or reuse, with CREDIT_BENCH_HOME) a drop; floor; full build; a day's delivery; a repair.
+
+    With engine spark: the full build on DuckDB (the reference), then every model built and published again on
+    Spark from the same lake, then a day's delivery on Spark. A repair on Spark is a full build like the day's, so
+    it is not measured apart."""
     import dagster as dg
 
     from credit_pipeline.instance import prepare_instance
@@ -136,10 +140,10 @@ def run_benchmark(subjects: int, seed: int, daily_records: int, home: Path | Non
     feed_dir = home / "feeds"
     os.environ.update(CREDIT_HOME=str(home), CREDIT_FEED_DIR=str(feed_dir), DAGSTER_HOME=str(home / "dagster"))
     os.environ.pop("CREDIT_AS_OF", None)
-    for built in ("lake", "warehouse.duckdb", "releases", "publish", "dagster", "tmp"):
+    for built in ("lake", "warehouse.duckdb", "releases", "publish", "dagster", "tmp", "spark"):
         path = home / built
         shutil.rmtree(path, ignore_errors=True) if path.is_dir() and not path.is_symlink() else path.unlink(missing_ok=True)
-    print(f"benchmark: {subjects:,} subjects, seed {seed}, as of {BENCH_AS_OF}, in {home}")
+    print(f"benchmark: {subjects:,} subjects, seed {seed}, as of {BENCH_AS_OF}, in {home}, engine {engine}")
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB, "
           f"Python {platform.python_version()}, load average {os.getloadavg()[0]:.1f} at start; {date.today()}")
     for earlier in feed_dir.glob(f"*/*_{DAILY_SEQUENCE // 100}[0-9][0-9].*"):
@@ -159,15 +163,19 @@ def run_benchmark(subjects: int, seed: int, daily_records: int, home: Path | Non
         with stages.stage("full build (ingest → publish)"):
             run = _run_job(instance, "credit_daily", BENCH_AS_OF)
         stages.detail(", ".join(f"{k} {v:.1f} s" for k, v in _steps(instance, run.run_id).items()))
+        if engine == "spark":
+            with stages.stage("full build on Spark (the same lake)"):
+                run = _run_job(instance, "credit_daily", BENCH_AS_OF, engine="spark")
+            stages.detail(", ".join(f"{k} {v:.1f} s" for k, v in _steps(instance, run.run_id).items()))
 
         next_day = BENCH_AS_OF + timedelta(days=1)
         added = _add_daily_delivery(feed_dir, daily_records, seed, next_day)
-        with stages.stage("a day's delivery, as of the next day", f"{added:,} records"):
-            run = _run_job(instance, "credit_daily", next_day)
+        with stages.stage("a day's delivery, as of the next day" + (" (Spark)" if engine == "spark" else ""), f"{added:,} records"):
+            run = _run_job(instance, "credit_daily", next_day, engine=engine)
         stages.detail(", ".join(f"{k} {v:.1f} s" for k, v in _steps(instance, run.run_id).items()))
         stages.detail(_manifest_line(home / "publish"))
 
-        for n in range(1, 3):
+        for n in range(1, 3 if engine == "duckdb" else 1):
             landed, run_id = _land_repair(instance, home, next_day, n)
             stages.record(f"a repair landing → republished ({n})", landed)
             stages.detail(", ".join(f"{k} {v:.1f} s" for k, v in _steps(instance, run_id).items()))

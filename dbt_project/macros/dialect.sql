@@ -123,12 +123,13 @@
 {% macro default__add_months(date, months) -%} cast({{ dbt.dateadd('month', months, date) }} as date) {%- endmacro %}
 {% macro spark__add_months(date, months) -%} add_months({{ date }}, cast({{ months }} as int)) {%- endmacro %}
 
-{# A DOUBLE as text, as DuckDB writes it (5.0, 0.0005, 10000000.0; Spark would write 1.0E7 and 5.0E-4). Amounts
-   in 万元 have at most a few decimals; ten are kept. #}
+{# A DOUBLE as text, as DuckDB writes it (5.0, 0.0005, 10000000.0; Spark would write 1.0E7 and 5.0E-4), for amounts
+   in 万元 from 0.0001 (one yuan) up: ten decimals at most are kept (DuckDB writes an exponent below 0.0001). #}
 {% macro number_text(number) -%}
     {{ return(adapter.dispatch('number_text', 'credit')(number)) }}
 {%- endmacro %}
 {% macro default__number_text(number) -%} cast({{ number }} as varchar) {%- endmacro %}
 {% macro spark__number_text(number) -%}
-    regexp_replace(regexp_replace(cast(cast({{ number }} as decimal(38, 10)) as string), '0+$', ''), '[.]$', '.0')
+    {#- %.10f never switches to an exponent (a decimal's text does, for 0 and below 1e-6) -#}
+    regexp_replace(regexp_replace(format_string('%.10f', cast({{ number }} as double)), '0+$', ''), '[.]$', '.0')
 {%- endmacro %}
