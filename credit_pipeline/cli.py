@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from credit_pipeline.settings import Settings, SettingError, load_settings
+from credit_pipeline.writer_lock import PipelineBusy
 
 
 def cmd_prepare(args: argparse.Namespace) -> int:
@@ -27,67 +28,74 @@ def cmd_prepare_instance(args: argparse.Namespace) -> int:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
+    from credit_pipeline.catalogue import load_catalogue
+    from credit_pipeline.progress import Stage, console
     from credit_tools.demo.generator import generate_drop
 
     settings = load_settings()
     as_of = date.fromisoformat(args.as_of) if args.as_of else settings.as_of
-    summary = generate_drop(settings.feed_dir, subjects=args.subjects, seed=args.seed, as_of=as_of)
+    with console(sys.stderr), Stage("generate", len(load_catalogue()), "feeds") as stage:
+        summary = generate_drop(settings.feed_dir, subjects=args.subjects, seed=args.seed, as_of=as_of,
+                                on_feed=lambda feed: stage.advance(1))
+        stage.finish(f"{sum(summary['records'].values()):,} records for {summary['subjects']:,} subjects in "
+                     f"{summary['files']:,} files")
     print(f"generated {sum(summary['records'].values()):,} records for {summary['subjects']:,} subjects "
           f"in {summary['files']:,} files under {settings.feed_dir}")
     return 0
 
 
 def drop_is_empty(settings) -> bool:
+    """No delivery file in any folder of the drop (a drop that is a file is not empty: it is wrong)."""
+    if settings.feed_dir.exists() and not settings.feed_dir.is_dir():
+        return False
     return not settings.feed_dir.exists() or not any(p.is_file() for p in settings.feed_dir.rglob("*.*") if p.parent != settings.feed_dir)
 
 
-def run_pipeline(settings: Settings | None = None, job: str = "credit_daily") -> bool:
-    """Materialise the whole graph once, as the daily schedule does, as of settings.as_of (default: CREDIT_AS_OF
-    or today in Asia/Shanghai). True when everything succeeded and was published."""
-    from dagster import DagsterInstance
+def run_pipeline(settings: Settings | None = None, job: str = "credit_daily", **options) -> bool:
+    """The job once in this process, holding the pipeline's lock (credit_pipeline.run_once); True when everything
+    succeeded and publication ran."""
+    from credit_pipeline.run_once import run_pipeline as run_once
 
-    from credit_pipeline.definitions import defs
-    from credit_pipeline.instance import prepare_instance
-    from credit_pipeline.resources import AS_OF_TAG, ENGINE_TAG
-
-    settings = settings or load_settings()
-    prepare_instance()
-    resources = {"credit": {"config": {"home": str(settings.home), "feed_dir": str(settings.feed_dir)}}}
-    with DagsterInstance.get() as instance:
-        result = defs().resolve_job_def(job).execute_in_process(
-            instance=instance,
-            raise_on_error=False,
-            tags={AS_OF_TAG: settings.as_of.isoformat(), ENGINE_TAG: settings.engine},
-            run_config={"resources": resources, "loggers": {"console": {"config": {"log_level": "INFO"}}}},
-        )
-    published = any(
-        e.event_type_value == "ASSET_MATERIALIZATION" and e.asset_key and e.asset_key.path == ["publish", "published_marts"]
-        for e in result.all_events
-    )
-    return result.success and published
+    return bool(run_once(settings, job, **options))
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from credit_pipeline.summary import published_summary
+    from credit_pipeline.progress import console
+    from credit_pipeline.run_once import COMMAND_LINE, run_pipeline as run_once
+    from credit_pipeline.summary import run_report
+    from credit_pipeline.writer_lock import Holder, writer_lock
 
     settings = load_settings()
-    if args.generate_if_empty and drop_is_empty(settings):
-        print(f"the feed drop {settings.feed_dir} is empty: generating demo feeds")
-        cmd_generate(argparse.Namespace(subjects=args.subjects, seed=args.seed, as_of=None))
-    ok = run_pipeline()
-    print(published_summary(settings))
-    if not ok:
-        print("PUBLICATION BLOCKED: the run failed or a blocking check failed; the published marts were left as they were.",
-              file=sys.stderr)
+    generate = args.generate_if_empty and drop_is_empty(settings)
+    if not generate:
+        settings.check_feed_dir()  # before waiting for anything: a wrong setting is said at once
+    wait = None if args.wait < 0 else args.wait * 60
+
+    def waiting(holder) -> None:
+        print(f"credit-pipeline: {holder.describe() if holder else 'another process'} is writing to {settings.home}; "
+              f"waiting for it to finish ({'as long as it takes' if wait is None else f'up to {args.wait:g} min'})",
+              file=sys.stderr, flush=True)
+
+    with console(sys.stderr), writer_lock(settings.home, Holder("not started yet", "credit_daily", COMMAND_LINE), wait, waiting):
+        if generate:
+            print(f"the feed drop {settings.feed_dir} is empty: generating demo feeds")
+            cmd_generate(argparse.Namespace(subjects=args.subjects, seed=args.seed, as_of=None))
+        outcome = run_once(settings, wait_seconds=wait, log_level="ERROR")
+    print(run_report(settings, outcome))
+    if not outcome:
+        print("PUBLICATION BLOCKED: the run failed or a blocking check failed; the published marts were left as they "
+              "were.", file=sys.stderr)
         return 1
     return 0
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
+    from credit_pipeline.progress import console
     from credit_tools.bench import run_benchmark
 
-    return run_benchmark(subjects=args.subjects, seed=args.seed, daily_records=args.daily_records,
-                         home=Path(args.home).resolve() if args.home else None, engine=args.engine)
+    with console(sys.stderr):  # each stage's bar on a terminal, plain lines otherwise; the results on stdout
+        return run_benchmark(subjects=args.subjects, seed=args.seed, daily_records=args.daily_records,
+                             home=Path(args.home).resolve() if args.home else None, engine=args.engine)
 
 
 def cmd_bench_check(args: argparse.Namespace) -> int:
@@ -137,11 +145,11 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 @lookup_command
 def cmd_report(args: argparse.Namespace) -> int:
-    from credit_use.report import credit_report, write_report
+    from credit_use.report import default_report_name, render_report, report_answer, write_report
 
-    html = credit_report(args.id, args.user, args.purpose, internal=args.internal)
-    out = Path(args.out) if args.out else load_settings().home / "reports" / f"{args.id}-{'internal' if args.internal else 'public'}.html"
-    print(write_report(html, out))
+    answer = report_answer(args.id, args.user, args.purpose, internal=args.internal)
+    out = Path(args.out) if args.out else load_settings().home / "reports" / default_report_name(answer)
+    print(write_report(render_report(answer), out))
     return 0
 
 
@@ -215,6 +223,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--generate-if-empty", action="store_true", help="generate demo feeds first when the drop is empty")
     run.add_argument("--subjects", type=int, default=5000)
     run.add_argument("--seed", type=int, default=42)
+    run.add_argument("--wait", type=float, default=30, metavar="MINUTES",
+                     help="when another run is writing, wait this long for it (default 30; 0: not at all; -1: as long "
+                          "as it takes), then exit 3")
     run.set_defaults(func=cmd_run)
     bench = sub.add_parser("bench", help="time and measure memory of every stage on generated data")
     bench.add_argument("--subjects", type=int, default=100_000)
@@ -242,7 +253,8 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--user", help="who asks (required)")
     rep.add_argument("--purpose", help="why (required)")
     rep.add_argument("--internal", action="store_true", help="the authorised internal version (信用审查报告), unmasked")
-    rep.add_argument("--out", help="HTML file to write (default $CREDIT_HOME/reports/<ID>-<version>.html)")
+    rep.add_argument("--out", help="HTML file to write (default $CREDIT_HOME/reports/: the public version named by the masked ID "
+                     "and the query, public-<masked ID>-<query id>.html; the internal one <ID>-internal.html)")
     rep.set_defaults(func=cmd_report)
     srv = sub.add_parser("serve", help="the credit service: /v1/check and /v1/report for departments' systems (API keys), "
                                        "the public 信用查询 page at /, OpenAPI at /docs; follows the published release")
@@ -283,6 +295,9 @@ def main(argv: list[str] | None = None) -> int:
     except SettingError as error:
         print(f"credit-pipeline: {error}", file=sys.stderr)
         return 2
+    except PipelineBusy as busy:
+        print(f"credit-pipeline: {busy}", file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ import json
 import math
 import os
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -171,7 +172,7 @@ def mart_glob(release: Path, mart: str, keyed: bool) -> str:
 
 
 def build_release(warehouse: Path, releases_dir: Path, run_id: str, as_of: str, previous: Path | None = None,
-                  engine: str = "duckdb") -> Path | None:
+                  engine: str = "duckdb", on_mart: Callable[[int], None] | None = None) -> Path | None:
     """Write a new release folder (nothing a reader sees changes yet); None when nothing changed since `previous`."""
     previous_manifest = read_manifest(previous) if previous else None
     con = duckdb.connect(config={"preserve_insertion_order": False})
@@ -191,6 +192,8 @@ def build_release(warehouse: Path, releases_dir: Path, run_id: str, as_of: str, 
         release.mkdir(parents=True)
         for plan in plans:
             _write_mart(con, plan, release, previous)
+            if on_mart:
+                on_mart(1)
         republished = con.execute(f"select count(*) from ({subjects})").fetchone()[0] if subjects is not None else None
         con.execute("detach warehouse")
     finally:
@@ -244,11 +247,13 @@ def prune_releases(releases_dir: Path, publish_dir: Path, keep: int = KEEP_RELEA
             shutil.rmtree(old, ignore_errors=True)
 
 
-def publish(warehouse: Path, home: Path, run_id: str, as_of: str) -> dict | None:
-    """Publish a new release and switch readers to it; None when nothing changed since the current one."""
+def publish(warehouse: Path, home: Path, run_id: str, as_of: str,
+            on_mart: Callable[[int], None] | None = None) -> dict | None:
+    """Publish a new release and switch readers to it; None when nothing changed since the current one.
+    `on_mart` hears of each mart written."""
     releases_dir, publish_dir = home / "releases", home / "publish"
     previous = publish_dir.resolve() if publish_dir.exists() else None
-    release = build_release(warehouse, releases_dir, run_id, as_of, previous)
+    release = build_release(warehouse, releases_dir, run_id, as_of, previous, on_mart=on_mart)
     return None if release is None else install_release(release, home)
 
 
@@ -257,7 +262,9 @@ def install_release(release: Path, home: Path) -> dict:
     releases_dir, publish_dir = home / "releases", home / "publish"
     switch_to(release, publish_dir)
     prune_releases(releases_dir, publish_dir)
-    return json.loads((release / "manifest.json").read_text(encoding="utf-8")) | {"release": str(release)}
+    manifest = json.loads((release / "manifest.json").read_text(encoding="utf-8"))
+    rewritten = sum(1 for m in manifest["marts"].values() if m["rewritten"])
+    return manifest | {"release": str(release), "marts_rewritten": rewritten}
 
 
 def read_manifest(publish_dir: Path) -> dict | None:

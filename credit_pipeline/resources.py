@@ -7,6 +7,8 @@ Every step reads it from the run, so a run that crosses midnight, or a host cloc
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 
@@ -14,11 +16,13 @@ import dagster as dg
 from pydantic import PrivateAttr
 
 from credit_pipeline.settings import Settings, as_of_from_environment, load_settings, parse_as_of, platform_today
+from credit_pipeline.writer_lock import Holder, writer_lock
 
 AS_OF_TAG = "credit/as_of"
 # The engine that builds the dbt models in a run (duckdb | spark): every job carries it, from CREDIT_ENGINE where the
 # code location loads, so that the UI shows what built each run and every step of a run uses the same.
 ENGINE_TAG = "credit/engine"
+LAUNCHED_BY_TAG = "credit/launched_by"  # set by `credit-pipeline run`; a run without it came from the daemon or the UI
 
 
 def as_of_tags(at: datetime | None = None) -> dict[str, str]:
@@ -40,21 +44,39 @@ def run_as_of(run: dg.DagsterRun, instance: dg.DagsterInstance | None) -> date:
 
 
 class CreditResource(dg.ConfigurableResource):
-    """The pipeline's places (CREDIT_HOME, the feed drop) and the as-of date of the run using it.
+    """The pipeline's places (CREDIT_HOME, the feed drop), the as-of date and the engine of the run using it.
 
     Paths default to the environment (CREDIT_HOME, CREDIT_FEED_DIR); tests and other deployments pass them.
     """
 
     home: str | None = None
     feed_dir: str | None = None
+    # A run that finds another one writing waits this long for it, then fails; the instance retries it (instance.py).
+    lock_wait_seconds: float = 1800
 
     _as_of: date | None = PrivateAttr(default=None)
     _engine: str | None = PrivateAttr(default=None)
 
-    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
-        if context.run is not None:
-            self._as_of = run_as_of(context.run, context.instance)
-            self._engine = context.run.tags.get(ENGINE_TAG)
+    @contextmanager
+    def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator[CreditResource]:
+        """In a run: its as-of date and engine, a drop to read, and the pipeline's lock for the whole run (every run
+        that uses this resource writes). Sensors and schedules only read: they take no lock."""
+        if context.run is None:
+            yield self
+            return
+        self._as_of = run_as_of(context.run, context.instance)
+        self._engine = context.run.tags.get(ENGINE_TAG)
+        settings = self.settings
+        settings.check_feed_dir()
+        run = context.run
+        holder = Holder(run.run_id, run.job_name, run.tags.get(LAUNCHED_BY_TAG, "the Dagster daemon or UI"))
+
+        def waiting(other: Holder | None) -> None:
+            context.log.warning(f"waiting up to {self.lock_wait_seconds:.0f} s for the pipeline lock: "
+                                f"{other.describe() if other else 'another process'} is writing")
+
+        with writer_lock(settings.home, holder, self.lock_wait_seconds, waiting):
+            yield self
 
     @property
     def settings(self) -> Settings:

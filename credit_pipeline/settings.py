@@ -125,6 +125,18 @@ class Settings:
     def dagster_home(self) -> Path:
         return Path(os.environ.get("DAGSTER_HOME") or self.home / "dagster")
 
+    def check_feed_dir(self) -> None:
+        """Before a run reads the drop: it must be a folder. Read from a wrong place, the pipeline would find no
+        delivery and publish empty marts as if the city had none."""
+        name = "CREDIT_FEED_DIR" if os.environ.get("CREDIT_FEED_DIR") else "CREDIT_FEED_DIR (unset: $CREDIT_HOME/feeds)"
+        expected = "the folder of the feed drop (<feed>/<department USCC>_<YYYYMMDD>.csv)"
+        if not self.feed_dir.exists():
+            raise SettingError(f"{name} must be {expected}; {self.feed_dir} does not exist")
+        if not self.feed_dir.is_dir():
+            raise SettingError(f"{name} must be {expected}; {self.feed_dir} is a file, not a folder")
+        if not os.access(self.feed_dir, os.R_OK | os.X_OK):
+            raise SettingError(f"{name} must be {expected}; {self.feed_dir} cannot be read by this user")
+
 
 def default_home() -> Path:
     return Path(os.environ.get("CREDIT_HOME") or PROJECT_ROOT / ".credit_home").resolve()

@@ -42,14 +42,16 @@ SCRATCH = ".spark"  # what the Spark side leaves for this one: each mart's rows,
 RunOperation = Callable[[str, dict], None]
 
 
-def publish_from_spark(home: Path, run_id: str, as_of: str, run_operation: RunOperation) -> dict:
-    """Have Spark write every mart into a new release, finish it, and switch readers to it; its manifest."""
+def publish_from_spark(home: Path, run_id: str, as_of: str, run_operation: RunOperation,
+                       on_mart: Callable[[int], None] | None = None) -> dict:
+    """Have Spark write every mart into a new release, finish it, and switch readers to it; its manifest.
+    `on_mart` hears of each mart checked."""
     release = home / "releases" / release_name(run_id)
     release.mkdir(parents=True)
     try:
         run_operation("publish_marts", {"release": str(release), "marts": list(published_marts()),
                                         "rows_per_bucket": ROWS_PER_BUCKET, "max_buckets": MAX_BUCKETS})
-        plans = tidy_release(release)
+        plans = tidy_release(release, on_mart)
         finish_release(release, plans, {
             "as_of_date": as_of,
             "run_id": run_id,
@@ -66,7 +68,7 @@ def publish_from_spark(home: Path, run_id: str, as_of: str, run_operation: RunOp
     return install_release(release, home)
 
 
-def tidy_release(release: Path) -> list[MartPlan]:
+def tidy_release(release: Path, on_mart: Callable[[int], None] | None = None) -> list[MartPlan]:
     """Turn what Spark wrote into publish.py's layout, checking it against what Spark said it wrote."""
     written = [json.loads(line) for part in sorted((release / SCRATCH / "marts").glob("*.json"))
                for line in part.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -96,6 +98,8 @@ def tidy_release(release: Path) -> list[MartPlan]:
                 raise RuntimeError(f"{name}: {found:,} rows in the files Spark wrote, {rows:,} in the mart")
             columns = [tuple(r[:2]) for r in con.execute(f"describe select * from {schema}").fetchall()]
             plans.append(MartPlan(name, keyed, buckets, rows, columns, None))
+            if on_mart:
+                on_mart(1)
     shutil.rmtree(release / SCRATCH)
     return plans
 

@@ -1,12 +1,20 @@
-"""The short summary `credit-pipeline run` prints, read from the published marts (never the warehouse)."""
+"""What `credit-pipeline run` prints at the end: the published marts in short (read from the release, never the
+warehouse), then what needs someone's attention: what blocked publication, and what the run found wrong in the drop."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 import duckdb
 
 from credit_pipeline.markdown import markdown_table
 from credit_pipeline.publish import read_manifest
 from credit_pipeline.settings import Settings
+
+if TYPE_CHECKING:
+    from credit_pipeline.run_once import RunOutcome
+
+SHOWN = 10  # lines of each list printed; the rest are counted (all are in the ledger and the run's log)
 
 
 def published_summary(settings: Settings) -> str:
@@ -33,6 +41,42 @@ def published_summary(settings: Settings) -> str:
         "look a subject up: credit-pipeline check ID --matter 政府采购 --user WHO --purpose WHY; "
         "credit-pipeline report ID --user WHO --purpose WHY (every look-up is logged)",
     ]
+    return "\n".join(lines)
+
+
+def _listed(title: str, lines: list[str]) -> list[str]:
+    if not lines:
+        return []
+    more = [f"  … and {len(lines) - SHOWN} more"] if len(lines) > SHOWN else []
+    return [f"{title} ({len(lines)}):"] + [f"  {line}" for line in lines[:SHOWN]] + more
+
+
+UNKNOWN_RECORD_SQL = """
+select file_path, objections_unknown_record from department_quality where objections_unknown_record > 0 order by file_path
+"""
+
+
+def unknown_record_objections(publish_dir) -> list[str]:
+    """Deliveries of objections naming a record the platform does not hold, in the published department_quality."""
+    con = duckdb.connect(str(publish_dir / "published.duckdb"), read_only=True)
+    try:
+        columns = {r[0] for r in con.execute("describe department_quality").fetchall()}
+        if "objections_unknown_record" not in columns:  # a release from before the column
+            return []
+        rows = con.execute(UNKNOWN_RECORD_SQL).fetchall()
+    finally:
+        con.close()
+    return [f"{path}: {n} objection{'s' if n > 1 else ''} naming no record the platform holds" for path, n in rows]
+
+
+def run_report(settings: Settings, outcome: RunOutcome) -> str:
+    """The end of a run's output: the published summary, and every problem the run found, each named."""
+    lines = [published_summary(settings)]
+    lines += _listed("publication blocked by", outcome.blocked_by)
+    lines += _listed("failed", outcome.failures)
+    lines += _listed("needs attention in the drop", outcome.attention)
+    if read_manifest(settings.publish_dir) is not None:
+        lines += _listed("objections to check with their department", unknown_record_objections(settings.publish_dir))
     return "\n".join(lines)
 
 

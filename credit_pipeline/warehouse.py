@@ -7,6 +7,7 @@ deliveries each rating took in, and the subjects a scoped rating replaced (publi
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -28,6 +29,10 @@ create table if not exists pipeline.rerated_subjects (
     run_id     varchar not null,
     subject_id varchar not null
 );
+-- The as-of date of the rating being built (one row): every model and view reads it (dbt macro as_of()).
+create table if not exists pipeline.run_as_of (
+    as_of_date date not null
+);
 """
 
 
@@ -39,3 +44,13 @@ def connect(warehouse: Path, read_only: bool = False) -> duckdb.DuckDBPyConnecti
 def ensure_bookkeeping(warehouse: Path) -> None:
     with connect(warehouse) as con:
         con.execute(BOOKKEEPING_DDL)
+
+
+def set_run_as_of(warehouse: Path, as_of: date) -> None:
+    """The date the models are about to be built as of (before dbt runs)."""
+    with connect(warehouse) as con:
+        con.execute(BOOKKEEPING_DDL)
+        con.execute("begin")
+        con.execute("delete from pipeline.run_as_of")
+        con.execute("insert into pipeline.run_as_of values (?)", [as_of])
+        con.execute("commit")

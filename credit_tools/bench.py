@@ -86,9 +86,10 @@ def _run_job(instance, job: str, as_of: date, tags: dict | None = None, engine: 
     from credit_pipeline.definitions import defs
     from credit_pipeline.resources import AS_OF_TAG, ENGINE_TAG
 
+    # Warnings and errors on the console, as credit-pipeline run: the stages report their progress themselves.
     return defs().resolve_job_def(job).execute_in_process(
         instance=instance, tags={AS_OF_TAG: as_of.isoformat(), ENGINE_TAG: engine, **(tags or {})}, raise_on_error=True,
-        run_config={"loggers": {"console": {"config": {"log_level": "ERROR"}}}})  # the benchmark prints its own lines
+        run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}})
 
 
 def _add_daily_delivery(feed_dir: Path, records: int, seed: int, as_of: date) -> int:
@@ -252,15 +253,24 @@ def _land_repair(instance, home: Path, as_of: date, n: int) -> tuple[float, str]
     resources = {"credit": CreditResource(home=str(home), feed_dir=str(home / "feeds"))}
     os.environ["CREDIT_AS_OF"] = as_of.isoformat()  # the sensor's runs are as of the benchmark's day, not the host's
     with dg.build_sensor_context(instance=instance, resources=resources) as context:
-        cursor = lifecycle_sensor(context).cursor
+        lifecycle_sensor(context)
+        cursor = context.cursor
     subject_id, document_no, department_id, _ = _repairable_penalties(publish_dir, n)[-1]
     _drop_repair(home / "feeds", subject_id, document_no, department_id, as_of, n)
     landed = time.perf_counter()
-    with dg.build_sensor_context(instance=instance, cursor=cursor, resources=resources) as context:
-        (request,) = lifecycle_sensor(context).run_requests
+    # Tick every second as a busy daemon would: the sensor takes a file once it has settled (arrivals.SETTLE_NS).
+    while True:
+        with dg.build_sensor_context(instance=instance, cursor=cursor, resources=resources) as context:
+            result = lifecycle_sensor(context)
+            cursor = context.cursor
+        if isinstance(result, dg.SensorResult):
+            (request,) = result.run_requests
+            break
+        assert time.perf_counter() - landed < 60, "the lifecycle sensor did not see the repair within a minute"
+        time.sleep(1)
     run = defs().resolve_job_def(request.job_name).execute_in_process(
         instance=instance, tags=request.tags, raise_on_error=True,
-        run_config={"loggers": {"console": {"config": {"log_level": "ERROR"}}}})
+        run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}})
     seconds = time.perf_counter() - landed
     import duckdb
 

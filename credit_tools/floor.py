@@ -20,6 +20,8 @@ from pathlib import Path
 
 import duckdb
 
+from credit_pipeline.ingest.rules import literal
+
 ID_SHAPE = r"^[0-9A-Z]{18}$"
 
 
@@ -45,7 +47,7 @@ def measure_floor(feed_dir: Path) -> dict:
             header, _, body = data.partition(b"\n")
             groups[(Path(path).parent.name, header.rstrip(b"\r"))].append(body if body.endswith(b"\n") else body + b"\n")
     con = duckdb.connect()
-    con.execute("set enable_progress_bar = false")
+    con.execute("set enable_progress_bar = false")  # a session setting: DuckDB 2 refuses it as a global one
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
         for n, ((feed, header), bodies) in enumerate(groups.items()):
@@ -59,6 +61,6 @@ def measure_floor(feed_dir: Path) -> dict:
             relation.query("g", f"select *, {shaped} as id_shape_ok from g order by {subject}").write_parquet(str(out / f"g{n}.parquet"))
         records, subjects = con.execute(
             "select sum(n), count(*) from (select coalesce(nullif(\"统一社会信用代码\", ''), nullif(\"证件号码\", '')) as s, count(*) as n "
-            f"from read_parquet('{out}/*.parquet', union_by_name = true) group by s)"
+            f"from read_parquet({literal(str(out / '*.parquet'))}, union_by_name = true) group by s)"
         ).fetchone()
     return {"seconds": time.perf_counter() - started, "records": int(records), "subjects": subjects, "files": len(paths)}

@@ -69,7 +69,12 @@ def _public_records(release: Release, subject_id: str, public_subject_id: str) -
         f"select {_DISCLOSED_COLUMNS} from public_disclosure d "
         f"where (d.feed, d.document_no) in (select feed, document_no from credit_archive where {archive} and role = '本人') "
         "and d.subject_id = ? order by d.decision_date, d.document_no", params + [public_subject_id])
-    # Exactly the items the catalogue publishes, as masked for the public site; empty ones left out.
+    return _with_published_items(records)
+
+
+def _with_published_items(records: list[dict]) -> list[dict]:
+    """Each disclosed record with exactly the items the catalogue publishes, as masked for the public site;
+    empty ones left out."""
     for record in records:
         record["published_items"] = [(k, v) for k, v in json.loads(record.pop("items") or "{}").items() if v not in (None, "")]
     return records
@@ -128,9 +133,9 @@ def site_report_data(release: Release, public_subject_id: str) -> dict:
                           "where public_subject_id = ? and subject_type <> '自然人'", [public_subject_id])
     if not rating:
         raise NoArchive(f"no public credit information for {public_subject_id}")
-    records = release.rows(
-        f"select {_DISCLOSED_COLUMNS} from public_disclosure where subject_id = ? order by decision_date, document_no",
-        [public_subject_id])
+    records = _with_published_items(release.rows(
+        f"select {_DISCLOSED_COLUMNS} from public_disclosure d where d.subject_id = ? order by d.decision_date, d.document_no",
+        [public_subject_id]))
     return _public_part(rating[0] | {"reason_document_nos": list(rating[0]["reason_document_nos"])}, records)
 
 
@@ -176,6 +181,15 @@ def credit_report(subject_id: str, user: str | None, purpose: str | None, intern
                   settings: Settings | None = None, door: Door | None = None) -> str:
     """The HTML report of one subject: masked for public use unless the internal version is asked for."""
     return render_report(report_answer(subject_id, user, purpose, internal, settings, door))
+
+
+def default_report_name(answer: ReportAnswer) -> str:
+    """The file a report is written to when none is given. A public report leaves the platform (it is handed to the
+    subject, attached to a file): its name carries only the masked ID and the logged query it answered, never a
+    person's ID number. The internal one, for authorised reviewers only, keeps the ID it was asked for."""
+    if answer.internal:
+        return f"{answer.data['subject']['id']}-internal.html"
+    return f"public-{answer.data['subject']['id']}-{answer.query_id}.html"
 
 
 def write_report(html: str, out: Path) -> Path:

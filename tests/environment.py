@@ -30,3 +30,25 @@ def credit_resources(settings) -> dict:
     from credit_pipeline.resources import CreditResource
 
     return {"credit": CreditResource(home=str(settings.home), feed_dir=str(settings.feed_dir))}
+
+
+@contextmanager
+def quick_settle():
+    """The drop sensors leave a file changed within SETTLE_NS of a look for the next look (ingest/arrivals.py): here
+    that window is 50 ms, and the function given waits it out after a file lands."""
+    import time
+
+    from credit_pipeline.ingest import arrivals
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(arrivals, "SETTLE_NS", 50_000_000)
+        yield lambda: time.sleep(0.1)
+
+
+def evaluate_sensor(sensor, settings, cursor, instance=None):
+    """One tick of a drop sensor: its result and the cursor it leaves (skipped or not)."""
+    import dagster as dg
+
+    with dg.build_sensor_context(instance=instance, cursor=cursor, resources=credit_resources(settings)) as context:
+        result = sensor(context)
+        return result, result.cursor if isinstance(result, dg.SensorResult) else context.cursor

@@ -22,3 +22,15 @@ def read_mart(publish_dir: Path, mart: str) -> pd.DataFrame:
 
 def _has_bucket(con: duckdb.DuckDBPyConnection, mart: str) -> bool:
     return any(r[0] == "bucket" for r in con.execute(f'describe "{mart}"').fetchall())
+
+
+VOLATILE = {"recorded_at", "ingested_at"}  # when each home ingested a delivery
+
+
+def assert_same_marts(left: dict[str, pd.DataFrame], right: dict[str, pd.DataFrame], marts) -> None:
+    """The same rows in every mart, in any order, but for when each home ingested what."""
+    for mart in marts:
+        columns = [c for c in right[mart].columns if c not in VOLATILE]
+        a = left[mart][columns].astype(str).sort_values(columns).reset_index(drop=True)
+        b = right[mart][columns].astype(str).sort_values(columns).reset_index(drop=True)
+        pd.testing.assert_frame_equal(a, b, obj=mart)

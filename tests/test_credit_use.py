@@ -166,6 +166,16 @@ def test_a_public_report_renders_in_a_browser_with_persons_masked(published, tmp
     assert not re.search(r"\d{17}[\dX]", dom.replace(masked_id, ""))
 
 
+def test_a_public_report_is_named_by_the_masked_id_and_its_query_never_the_id_number(published, capsys):
+    assert main(["report", scenario.P_DEBTOR, "--user", USER, "--purpose", "本人申请信用报告"]) == 0
+    path = capsys.readouterr().out.strip()
+    masked_id = scenario.P_DEBTOR[:6] + "********" + scenario.P_DEBTOR[-4:]
+    query_id = read_queries(published.query_log_dir)[-1]["query_id"]
+    assert path.endswith(f"public-{masked_id}-{query_id}.html") and scenario.P_DEBTOR not in path
+    assert "赵**" in open(path, encoding="utf-8").read()
+    assert not any(scenario.P_DEBTOR in p.name for p in (published.home / "reports").iterdir())
+
+
 def test_a_public_report_shows_class_reasons_records_with_legal_basis_and_measures(published, tmp_path):
     page = tmp_path / "a.html"
     page.write_text(credit_report(scenario.B, USER, PURPOSE, settings=published), encoding="utf-8")

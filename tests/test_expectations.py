@@ -104,6 +104,56 @@ def test_data_docs_are_built_in_the_given_folder(tmp_path):
     assert (tmp_path / "gx_docs" / "expectations" / "xzcf.html").is_file()
 
 
+def test_data_docs_load_nothing_from_the_network_and_find_every_local_file(tmp_path):
+    import re
+
+    from credit_pipeline.quality.data_docs_offline import remote_loads
+
+    suites.validate_frame(quality([{"complete_share": 0.5}]), XZCF)  # a validation page as well as the suites'
+    site = suites.build_data_docs(tmp_path / "gx_docs").parent
+    pages = list(site.rglob("*.html"))
+    assert len(pages) > len(FEEDS) and any("validations" in p.parts for p in pages)
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        assert remote_loads(html) == [], page
+        # Every script and stylesheet the page loads is there, relative to the page.
+        for target in re.findall(r'<(?:script|link)\b[^>]*\b(?:src|href)="([^"#?]+)"', html):
+            if not target.startswith(("data:", "mailto:")):
+                assert (page.parent / target).resolve().is_file(), f"{page}: {target}"
+    assert "static/vendor/bootstrap-4.3.1/bootstrap.min.css" in (site / "index.html").read_text(encoding="utf-8")
+    fonts = site / "static" / "vendor" / "fontawesome-free-6.6.0"
+    for font in re.findall(r"url\(\.\./webfonts/([\w.-]+)\)", (fonts / "css" / "all.min.css").read_text(encoding="utf-8")):
+        assert (fonts / "webfonts" / font).is_file(), font
+
+
+def test_the_vendored_docs_assets_ship_with_the_package_with_their_licences():
+    import tomllib
+    from fnmatch import fnmatch
+    from pathlib import Path
+
+    from credit_pipeline.quality.data_docs_offline import ASSETS, VENDOR
+
+    project = Path(__file__).resolve().parents[1]
+    globs = tomllib.loads((project / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]
+    files = [p.relative_to(VENDOR.parent).as_posix() for p in VENDOR.rglob("*") if p.is_file()]
+    assert files and all(any(fnmatch(f, g) for g in globs["credit_pipeline.quality"]) for f in files)
+    for local in set(ASSETS.values()):
+        assert (VENDOR / local).is_file(), local
+        package = VENDOR / local.split("/")[0]
+        assert any(p.name.startswith("LICENSE") for p in package.iterdir()), package
+
+
+def test_data_docs_render_styled_in_a_browser_with_the_network_cut_off(tmp_path):
+    from tests.browser import rendered_dom
+
+    suites.validate_frame(quality([{}]), XZCF)
+    index = suites.build_data_docs(tmp_path / "gx_docs")
+    dom = rendered_dom(index, tmp_path / "profile")  # the page as rendered: scripts ran (or failed to load)
+    # bootstrap-table (jQuery + its plugin, both vendored) turns the index's tables into its own widget: without
+    # them, as with CDN links on a machine without internet, the page stays a bare table.
+    assert 'class="bootstrap-table' in dom and "fixed-table-container" in dom
+
+
 def test_an_expectation_that_cannot_run_is_an_error_not_a_pass():
     frame = quality([{}])
     frame["complete_share"] = "all of them"  # not a number: the bounds cannot be checked

@@ -15,7 +15,7 @@ from credit_tools.demo.writers import write_delivery
 from tests import scenario
 from tests.conftest import copy_home
 from tests.environment import credit_environment
-from tests.marts import read_marts
+from tests.marts import assert_same_marts, read_marts
 
 pytestmark = pytest.mark.e2e  # runs the pipeline through Dagster
 
@@ -23,9 +23,6 @@ MINOR = scenario.make_uscc("91320281MA1QQQQQX")  # a 轻微 penalty of 2026-05-1
 WATCHED = scenario.make_uscc("91320281MA1WWWWWX")  # on the 重点关注名单 until 2026-08-31 (−20 points: 一般失信)
 LATE = scenario.make_uscc("91320281MA1LLLLLX")  # an objection of 2026-07-06, unanswered: overdue after 5 working days
 DAYS = [date(2026, 7, 1), date(2026, 7, 20), date(2026, 8, 17), date(2026, 9, 2)]  # the first opens the quarter: full
-VOLATILE = {"recorded_at"}  # when each home ingested a delivery
-
-
 def land_q3_deliveries(feed_dir) -> None:
     registry = [{"统一社会信用代码": sid, "主体名称": name, "主体类别": "法人及非法人组织", "法定代表人": "周立", "成立日期": "2020-01-01",
                  "登记机关": "江阴市市场监督管理局", "住所行政区划代码": "320281", "国民经济行业代码": "C1811", "登记状态": "存续",
@@ -90,8 +87,4 @@ def test_expiries_and_deadlines_reach_the_marts_on_their_day(days):
 def test_the_daily_runs_publish_what_a_full_rebuild_publishes(days):
     daily, full = days[DAYS[-1]]["marts"], days["full"]
     assert set(daily) == set(full) == set(published_marts())
-    for mart in published_marts():
-        columns = [c for c in full[mart].columns if c not in VOLATILE]
-        a = daily[mart][columns].astype(str).sort_values(columns).reset_index(drop=True)
-        b = full[mart][columns].astype(str).sort_values(columns).reset_index(drop=True)
-        pd.testing.assert_frame_equal(a, b, obj=mart)
+    assert_same_marts(daily, full, published_marts())

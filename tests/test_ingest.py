@@ -363,10 +363,35 @@ def test_unreadable_files_symlinks_and_unknown_folders_are_named_and_the_rest_go
     monkeypatch.setattr(type(locked), "read_bytes", read_bytes)
     report = ingest(credit_env)
     assert report.rows_accepted == 1
-    assert any(f"{SAMR}_20260506.csv: cannot be read" in p for p in report.problems)
-    assert any(f"{SAMR}_20260507.csv: not a regular file" in p for p in report.problems)
+    assert any(f"{SAMR}_20260506.csv: cannot be read" in str(p) for p in report.problems)
+    assert any(f"{SAMR}_20260507.csv: not a regular file" in str(p) for p in report.problems)
     assert "SECRET" not in lake_table(credit_env, "xzcf")["行政处罚决定书文号"].tolist()
     assert [p.relative_path for p in unknown_folders(credit_env.feed_dir, FEEDS)] == ["xzcf_bak/"]
     # Readable again, the delivery is ingested by the next run: nothing was recorded as seen.
     monkeypatch.setattr(type(locked), "read_bytes", real_read)
     assert ingest(credit_env).rows_accepted == 1
+
+
+def test_what_is_not_a_delivery_is_recorded_in_the_lake_once(credit_env):
+    problems = [("xzcf/penalties.csv", "file name is not <department USCC>_<YYYYMMDD>[_<n>].<csv|xlsx>"),
+                ("xzcf_bak/", "not a feed folder of the catalogue: nothing in it is read")]
+    with ingestion_engine(credit_env) as (con, lake):
+        assert lake.record_drop_problems(con, problems) == 2
+        assert lake.record_drop_problems(con, problems) == 0  # the next run finds them again: not recorded twice
+    with ingestion_engine(credit_env):  # an ingestion's clean-up keeps them: they need no ledger file
+        pass
+    recorded = lake_table(credit_env, "_drop_problems")
+    assert sorted(zip(recorded.file_path, recorded.problem)) == sorted(problems)
+
+
+def test_a_department_code_with_a_wrong_check_character_is_named_and_the_delivery_kept(credit_env):
+    wrong = SAMR[:-1] + ("0" if SAMR[-1] != "0" else "1")
+    drop(credit_env, [penalty()], f"{wrong}_20260505.csv")
+    (outcome,) = ingest(credit_env).ingested
+    assert outcome.rows_accepted == 1 and not outcome.department_id_valid
+    assert wrong in outcome.needs_attention and "check character" in outcome.needs_attention
+    ledger = lake_table(credit_env, "_deliveries")
+    assert ledger.set_index("department_id").department_id_valid.to_dict() == {wrong: False}
+    drop(credit_env, [penalty(行政处罚决定书文号="2")], f"{SAMR}_20260506.csv")
+    (right,) = ingest(credit_env).ingested
+    assert right.department_id_valid and right.needs_attention is None

@@ -10,11 +10,11 @@ import pandas as pd
 import pytest
 
 from tests import scenario
-from tests.environment import credit_environment, credit_resources
+from tests.environment import credit_environment, evaluate_sensor, quick_settle
 from credit_pipeline.cli import run_pipeline
 from credit_tools.demo.writers import write_delivery
 from credit_pipeline.publish import published_marts, read_manifest
-from tests.marts import read_marts
+from tests.marts import assert_same_marts, read_marts
 
 pytestmark = pytest.mark.e2e  # runs the pipeline through Dagster
 
@@ -41,22 +41,22 @@ def write_k(feed_dir) -> None:
 class Drop:
     """Lands files in the drop and lets the lifecycle sensor request runs, as the daemon would."""
 
-    def __init__(self, settings, instance):
+    def __init__(self, settings, instance, settled):
         from credit_pipeline.defs.ingestion.sensors import lifecycle_sensor
 
         self.settings, self.instance, self.sensor = settings, instance, lifecycle_sensor
-        self.cursor = self.evaluate(None).cursor
+        self.settled = settled
+        _, self.cursor = self.evaluate(None)
         self.run_ids: list[str] = []
 
     def evaluate(self, cursor):
-        with dg.build_sensor_context(instance=self.instance, cursor=cursor, resources=credit_resources(self.settings)) as context:
-            return self.sensor(context)
+        return evaluate_sensor(self.sensor, self.settings, cursor, self.instance)
 
     def land(self, feed: str, rows: list[dict], name: str) -> dg.SensorResult:
         write_delivery(scenario._frame(feed, rows), self.settings.feed_dir / feed / name)
-        result = self.evaluate(self.cursor)
+        self.settled()
+        result, self.cursor = self.evaluate(self.cursor)
         assert isinstance(result, dg.SensorResult), result
-        self.cursor = result.cursor
         for request in result.run_requests:
             from credit_pipeline.definitions import defs
 
@@ -82,8 +82,8 @@ def lifecycle(tmp_path_factory):
         write_k(settings.feed_dir)
         assert run_pipeline()
         steps = {"full": published(settings)}
-        with dg.DagsterInstance.get() as instance:
-            drop = Drop(settings, instance)
+        with dg.DagsterInstance.get() as instance, quick_settle() as settled:
+            drop = Drop(settings, instance, settled)
             # 1. A's list entry is repaired: A, its legal representative P1 and A2 (tied by P1) change.
             result = drop.land("xyxf", [repair("XF-101", scenario.A, LIST_DOC, "2026-06-25", "同意", "2026-06-29", feed="xymd")],
                                f"{scenario.DEPT_CREDIT}_20260629.csv")
@@ -242,24 +242,24 @@ def test_the_scoped_runs_publish_what_a_full_rebuild_publishes(lifecycle, tmp_pa
         shutil.copytree(settings.feed_dir, full_settings.feed_dir)
         assert run_pipeline()
         full = published(full_settings)
-    volatile = {"recorded_at"}  # when each home ingested the delivery
-    for mart in published_marts():
-        columns = [c for c in full[mart].columns if c not in volatile]
-        a = scoped[mart][columns].astype(str).sort_values(columns).reset_index(drop=True)
-        b = full[mart][columns].astype(str).sort_values(columns).reset_index(drop=True)
-        pd.testing.assert_frame_equal(a, b, obj=mart)
+    assert_same_marts(scoped, full, published_marts())
 
 
 def test_the_lifecycle_sensor_restarted_mid_way_neither_loses_nor_repeats(credit_env):
+    with quick_settle() as settled:
+        _restarted_mid_way(credit_env, settled)
+
+
+def _restarted_mid_way(credit_env, settled):
     from credit_pipeline.defs.ingestion.sensors import lifecycle_sensor
 
     def evaluate(cursor):
-        with dg.build_sensor_context(cursor=cursor, resources=credit_resources(credit_env)) as context:
-            return lifecycle_sensor(context)
+        return evaluate_sensor(lifecycle_sensor, credit_env, cursor)[0]
 
     cursor = None  # an empty drop
     first = credit_env.feed_dir / "xyxf" / f"{scenario.DEPT_CREDIT}_20260601.csv"
     write_delivery(scenario._frame("xyxf", [repair("XF-1", scenario.D, "d1", "2026-06-01")]), first)
+    settled()
     requested = evaluate(cursor)
     (request,) = requested.run_requests
     assert request.job_name == "credit_daily"  # nothing published yet: the first run builds every subject
@@ -271,5 +271,6 @@ def test_the_lifecycle_sensor_restarted_mid_way_neither_loses_nor_repeats(credit
     # ... and an outcome landing while it was down is not lost.
     write_delivery(scenario._frame("xyxf", [repair("XF-1", scenario.D, "d1", "2026-06-01", "同意", "2026-06-02")]),
                    credit_env.feed_dir / "xyxf" / f"{scenario.DEPT_CREDIT}_20260602.csv")
+    settled()
     (later,) = evaluate(requested.cursor).run_requests
     assert later.run_key != request.run_key and later.tags["credit/new_files"] == "1"

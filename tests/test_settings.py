@@ -36,3 +36,38 @@ def test_without_credit_as_of_the_platform_day_is_todays_date_in_shanghai(monkey
     from zoneinfo import ZoneInfo
 
     assert load_settings().as_of == datetime.now(ZoneInfo("Asia/Shanghai")).date()
+
+
+def test_a_missing_feed_drop_is_refused_in_one_line_and_nothing_is_published(monkeypatch, tmp_path, capsys):
+    home = tmp_path / "home"
+    monkeypatch.setenv("CREDIT_HOME", str(home))
+    monkeypatch.setenv("CREDIT_FEED_DIR", str(tmp_path / "no-such-drop"))
+    monkeypatch.delenv("CREDIT_AS_OF", raising=False)
+    assert main(["run"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "CREDIT_FEED_DIR must be the folder of the feed drop" in err and "does not exist" in err
+    assert not (home / "publish").exists() and not (home / "warehouse.duckdb").exists()
+
+
+def test_a_feed_drop_that_is_a_file_is_refused_in_one_line(monkeypatch, tmp_path, capsys):
+    drop = tmp_path / "feeds.csv"
+    drop.write_text("not a folder\n")
+    monkeypatch.setenv("CREDIT_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("CREDIT_FEED_DIR", str(drop))
+    monkeypatch.delenv("CREDIT_AS_OF", raising=False)
+    for argv in (["run"], ["run", "--generate-if-empty"]):
+        assert main(argv) == 2
+        err = capsys.readouterr().err.strip()
+        assert err.count("\n") == 0 and "CREDIT_FEED_DIR" in err and "is a file, not a folder" in err
+    assert not (tmp_path / "home" / "publish").exists()
+
+
+def test_a_fresh_home_without_a_drop_is_refused_rather_than_published_empty(monkeypatch, tmp_path, capsys):
+    home = tmp_path / "home"
+    monkeypatch.setenv("CREDIT_HOME", str(home))
+    monkeypatch.delenv("CREDIT_FEED_DIR", raising=False)
+    monkeypatch.delenv("CREDIT_AS_OF", raising=False)
+    assert main(["run"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "CREDIT_FEED_DIR (unset: $CREDIT_HOME/feeds)" in err and str(home / "feeds") in err
+    assert not (home / "publish").exists()

@@ -15,6 +15,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
+
+from credit_pipeline.identifiers import is_uscc
 
 # <department USCC>_<YYYYMMDD>[_<n>].<csv|xlsx>
 FILE_NAME = re.compile(r"^(?P<department>[0-9A-Z]{18})_(?P<date>\d{8})(?:_(?P<seq>\d+))?\.(?P<ext>csv|xlsx)$", re.IGNORECASE)
@@ -30,6 +33,7 @@ class Delivery:
     seq: int  # the _<n> of the name; none is 0, so _10 is later than _9 and both later than none
     file_format: str
     file_stat: tuple[int, int] = (0, 0)  # size, mtime_ns as scanned: unchanged files are skipped by it
+    department_id_valid: bool = True  # the name's USCC has a right check character (else the delivery is named)
 
     @property
     def file_name(self) -> str:
@@ -52,6 +56,9 @@ class DropProblem:
     relative_path: str
     reason: str
 
+    def __str__(self) -> str:
+        return f"{self.relative_path}: {self.reason}"
+
 
 def parse_file_name(feed: str, path: Path, file_stat: tuple[int, int] = (0, 0)) -> Delivery | DropProblem:
     match = FILE_NAME.match(path.name)
@@ -70,11 +77,29 @@ def parse_file_name(feed: str, path: Path, file_stat: tuple[int, int] = (0, 0)) 
         seq=int(match["seq"] or 0),
         file_format=match["ext"].lower(),
         file_stat=file_stat,
+        department_id_valid=is_uscc(match["department"].upper()),
     )
 
 
-def list_feed_files(feed_dir: Path, feed: str) -> Iterator[tuple[str, tuple[int, int] | None]]:
-    """Names in a feed folder with (size, mtime_ns) for regular files, None for anything else (symlinks, folders).
+class FileStat(NamedTuple):
+    size: int
+    mtime_ns: int
+    ctime_ns: int
+
+    @property
+    def signature(self) -> tuple[int, int]:
+        """What the lake records of a file it looked at: unchanged files are skipped by it."""
+        return self.size, self.mtime_ns
+
+    @property
+    def changed_ns(self) -> int:
+        """When the file last changed in any way: a copy that kept an old mtime (cp -p, rsync -t, unzip) still gets
+        a new ctime when it lands, and a rename into the folder sets it too."""
+        return max(self.mtime_ns, self.ctime_ns)
+
+
+def list_feed_files(feed_dir: Path, feed: str) -> Iterator[tuple[str, FileStat | None]]:
+    """Names in a feed folder with their stat for regular files, None for anything else (symlinks, folders).
     scandir takes one stat per entry while listing, without following links: a city's drop holds ~100k files."""
     folder = feed_dir / feed
     if not folder.is_dir() or folder.is_symlink():
@@ -84,7 +109,7 @@ def list_feed_files(feed_dir: Path, feed: str) -> Iterator[tuple[str, tuple[int,
             if entry.name.startswith(IGNORED_PREFIXES):
                 continue
             st = entry.stat(follow_symlinks=False)
-            yield entry.name, ((st.st_size, st.st_mtime_ns) if stat.S_ISREG(st.st_mode) else None)
+            yield entry.name, (FileStat(st.st_size, st.st_mtime_ns, st.st_ctime_ns) if stat.S_ISREG(st.st_mode) else None)
 
 
 def scan_feed(feed_dir: Path, feed: str, seen: dict[str, tuple[int, int]] | None = None
@@ -101,10 +126,10 @@ def scan_feed(feed_dir: Path, feed: str, seen: dict[str, tuple[int, int]] | None
         if file_stat is None:
             problems.append(DropProblem(f"{feed}/{name}", "not a regular file (a symbolic link or a folder): refused"))
             continue
-        if seen.get(f"{feed}/{name}") == file_stat:
+        if seen.get(f"{feed}/{name}") == file_stat.signature:
             unchanged += 1  # a city's drop keeps ~100k files: the ones read before cost one dict look-up
             continue
-        found = parse_file_name(feed, folder / name, file_stat)
+        found = parse_file_name(feed, folder / name, file_stat.signature)
         (deliveries if isinstance(found, Delivery) else problems).append(found)
     return sorted(deliveries, key=lambda d: d.order) + problems, unchanged
 

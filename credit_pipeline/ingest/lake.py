@@ -7,8 +7,10 @@ Every ingested batch adds one file to each of:
     raw/_files/<feed>__<batch>.parquet         the files the batch looked at (stat, content hash)
     raw/_deliveries/<feed>__<batch>.parquet    the ledger: one row per delivery with rows in, accepted, set aside
 
-and each folder has its columns in raw/<folder>/_schema.parquet (zero rows), copied to schemas/<folder>.parquet for
-Spark, which skips files whose names start with an underscore.
+and every ingestion that finds something in the drop that is not a delivery (a misnamed file, a symlink, an unknown
+folder, a file it cannot read) and was not recorded before adds `raw/_drop_problems/<batch>.parquet`, one file
+written then renamed, complete by itself. Each folder has its columns in raw/<folder>/_schema.parquet (zero rows),
+copied to schemas/<folder>.parquet for Spark, which skips files whose names start with an underscore.
 
 Each file is written under a temporary name and renamed into place; the ledger file is renamed last and is the
 batch's commit mark. A batch interrupted before its ledger landed leaves files no ledger names: `clean` removes
@@ -44,6 +46,7 @@ LEDGER = (
     ("feed", "VARCHAR"),
     ("file_path", "VARCHAR"),  # relative to the feed drop
     ("department_id", "VARCHAR"),
+    ("department_id_valid", "BOOLEAN"),  # the USCC in the file name has a right check character
     ("delivery_date", "DATE"),
     ("seq", "INTEGER"),  # the _<n> of the file name, 0 without one
     ("file_format", "VARCHAR"),
@@ -77,6 +80,12 @@ FILES = (
     ("duplicate", "BOOLEAN"),  # its bytes were delivered before under another name
     ("batch_id", "VARCHAR"),
 )
+DROP_PROBLEMS = (
+    ("file_path", "VARCHAR"),  # relative to the feed drop; a folder ends with /
+    ("problem", "VARCHAR"),
+    ("found_at", "TIMESTAMP"),
+)
+SELF_COMMITTED = ("_drop_problems",)  # folders whose files need no ledger file to count as written
 SCHEMA_FILE = "_schema.parquet"  # zero rows, the current columns: a folder with no batch yet still reads as a table
 # The same zero-row files under names Spark reads (it skips every file whose name starts with _ or .): the Spark
 # target registers each raw table with these columns, so a feed with no delivery yet is an empty table there too.
@@ -106,7 +115,8 @@ class Lake:
 
     def ensure(self, con: duckdb.DuckDBPyConnection, feeds: list[Feed]) -> None:
         """Folders and their schema files, rewritten when the catalogue's columns changed."""
-        tables = {"_deliveries": list(LEDGER), "_set_aside": list(SET_ASIDE), "_files": list(FILES)}
+        tables = {"_deliveries": list(LEDGER), "_set_aside": list(SET_ASIDE), "_files": list(FILES),
+                  "_drop_problems": list(DROP_PROBLEMS)}
         tables |= {f.feed: feed_columns(f) for f in feeds}
         for name, columns in tables.items():
             folder = self.folder(name)
@@ -135,6 +145,8 @@ class Lake:
         removed = []
         for folder in (p for p in self.raw.iterdir() if p.is_dir()):
             for path in folder.iterdir():
+                if folder.name in SELF_COMMITTED and not path.name.endswith(".tmp"):
+                    continue
                 batch = path.name.split("__", 1)[-1]
                 if path.name.endswith(".tmp") or (path.name != SCHEMA_FILE and path.suffix == ".parquet" and batch not in committed):
                     path.unlink()
@@ -162,6 +174,16 @@ class Lake:
             written.append((temporary, target))
         for temporary, target in written:
             os.replace(temporary, target)
+
+    def record_drop_problems(self, con: duckdb.DuckDBPyConnection, problems: list[tuple[str, str]]) -> int:
+        """Add the (file_path, problem) pairs not recorded before; how many were new."""
+        known = set(con.execute(f"select file_path, problem from {self.glob('_drop_problems')}").fetchall())
+        new = sorted(set(problems) - known)
+        if new:
+            rows = ", ".join(f"({literal(path)}, {literal(problem)})" for path, problem in new)
+            self._write(con, f"select file_path, problem, localtimestamp as found_at from (values {rows}) v(file_path, problem)",
+                        self.folder("_drop_problems") / f"{self.new_batch_id()}.parquet")
+        return len(new)
 
     @staticmethod
     def _write(con: duckdb.DuckDBPyConnection, sql: str, target: Path) -> None:

@@ -43,6 +43,27 @@ class DeliveryOutcome:
     rows_set_aside: int
     set_aside_by_rule: dict[str, int]
     errors: list[str]  # the first set-aside rows and file-level messages, as `file:line: rule (why) on item=value`
+    department_id_valid: bool = True
+
+    def line(self) -> str:
+        """The delivery in one line: counts and the first rules (the run's log carries one per delivery with a problem)."""
+        rules = ", ".join(f"{k} {v}" for k, v in list(self.set_aside_by_rule.items())[:3])
+        text = (f"{self.file_path}: {self.status}, {self.rows_in} in = {self.rows_accepted} accepted + "
+                f"{self.rows_set_aside} set aside" + (f" ({rules})" if rules else ""))
+        if not self.department_id_valid:
+            text += f"; the department USCC {self.department_id} in the file name is not valid"
+        return text + (f"; first: {'; '.join(self.errors[:2])}" if self.errors else "")
+
+    @property
+    def needs_attention(self) -> str | None:
+        """Why someone should look at this delivery beyond its set-aside rows, or None."""
+        if self.status != "ingested":
+            why = self.errors[0].removeprefix(f"{self.file_path}: ") if self.errors else self.status
+            return f"{self.file_path}: not ingested, {why}"
+        if not self.department_id_valid:
+            return (f"{self.file_path}: the delivering department's USCC {self.department_id} (file name) has a wrong "
+                    "check character; ingested, counted under that code in department_quality")
+        return None
 
 
 @dataclass
@@ -50,7 +71,7 @@ class FeedIngestReport:
     feed: str
     ingested: list[DeliveryOutcome] = field(default_factory=list)
     duplicates: list[str] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)  # files that are not deliveries (misnamed, not regular, unreadable)
+    problems: list[DropProblem] = field(default_factory=list)  # files that are not deliveries (misnamed, not regular, unreadable)
     unchanged_files: int = 0
     batches: list[str] = field(default_factory=list)  # the lake batches this ingestion wrote
 
@@ -120,24 +141,31 @@ def _read_all(deliveries: list[Delivery]) -> Iterator[tuple[Delivery, bytes | No
 
 
 def ingest_feed(lake: Lake, feed_dir: Path, feed: Feed, con: duckdb.DuckDBPyConnection,
-                observe: BatchObserver | None = None) -> FeedIngestReport:
-    """Ingest the feed's deliveries not seen before. Safe to repeat: a delivery is ingested once, by content."""
+                observe: BatchObserver | None = None, progress: Callable[[int], None] | None = None,
+                scanned: tuple[list[Delivery | DropProblem], int] | None = None,
+                state: LakeState | None = None) -> FeedIngestReport:
+    """Ingest the feed's deliveries not seen before. Safe to repeat: a delivery is ingested once, by content.
+    `progress` hears how many of the scanned files each step dealt with; `scanned` (the folder's scan, made with
+    `state.seen`) and `state` are passed when the caller has them already."""
     report = FeedIngestReport(feed.feed)
-    state = LakeState.read(con, lake, feed.feed)
+    advance = progress or (lambda n: None)
+    state = state or LakeState.read(con, lake, feed.feed)
     candidates: list[Delivery] = []
-    found_files, report.unchanged_files = scan_feed(feed_dir, feed.feed, state.seen)
+    found_files, report.unchanged_files = scanned or scan_feed(feed_dir, feed.feed, state.seen)
     for found in found_files:
         if isinstance(found, DropProblem):
-            report.problems.append(f"{found.relative_path}: {found.reason}")
+            report.problems.append(found)
         else:
             candidates.append(found)
+    advance(len(report.problems) + report.unchanged_files)
     batch: list[Pending] = []
     batch_bytes = 0
     repeats: list[tuple] = []  # files whose bytes were delivered before: seen, not ingested again
     for delivery, data, problem in _read_all(candidates):
         rel = delivery.relative_path
         if problem:
-            report.problems.append(f"{rel}: {problem}")
+            report.problems.append(DropProblem(rel, problem))
+            advance(1)
             continue
         delivery_id = hashlib.sha256(data).hexdigest()
         first_path = state.delivered.get(delivery_id)
@@ -147,6 +175,7 @@ def ingest_feed(lake: Lake, feed_dir: Path, feed: Feed, con: duckdb.DuckDBPyConn
             batch_bytes += len(data)
             if batch_bytes >= BATCH_BYTES:
                 report.ingested += _flush(con, lake, feed, batch, repeats, observe, report)
+                advance(len(batch) + len(repeats))
                 batch, batch_bytes, repeats = [], 0, []
             continue
         if first_path != rel:  # the same bytes under another name: one delivery
@@ -156,6 +185,7 @@ def ingest_feed(lake: Lake, feed_dir: Path, feed: Feed, con: duckdb.DuckDBPyConn
         repeats.append((rel, *delivery.file_stat, delivery_id, first_path != rel))
     if batch or repeats:
         report.ingested += _flush(con, lake, feed, batch, repeats, observe, report)
+        advance(len(batch) + len(repeats))
     return report
 
 
@@ -210,7 +240,8 @@ def _flush(con: duckdb.DuckDBPyConnection, lake: Lake, feed: Feed, batch: list[P
         rows_in, accepted = counts.get(i, (0, 0))
         ledger.append({
             "delivery_id": p.delivery_id, "feed": feed.feed, "file_path": p.file_path,
-            "department_id": p.delivery.department_id, "delivery_date": p.delivery.delivery_date, "seq": p.delivery.seq,
+            "department_id": p.delivery.department_id, "department_id_valid": p.delivery.department_id_valid,
+            "delivery_date": p.delivery.delivery_date, "seq": p.delivery.seq,
             "file_format": p.delivery.file_format, "encoding": p.encoding, "status": p.status,
             "message": "; ".join(p.messages) or None, "rows_in": rows_in, "rows_accepted": accepted,
             "rows_set_aside": rows_in - accepted, "missing_columns": p.missing, "extra_columns": p.extra,
@@ -219,6 +250,7 @@ def _flush(con: duckdb.DuckDBPyConnection, lake: Lake, feed: Feed, batch: list[P
         outcomes.append(DeliveryOutcome(
             p.file_path, p.delivery.department_id, p.delivery.delivery_date.isoformat(), p.status, rows_in, accepted,
             rows_in - accepted, by_rule.get(i, {}), [f"{p.file_path}: {m}" for m in p.messages] + errors.get(i, []),
+            p.delivery.department_id_valid,
         ))
     files = [{"file_path": p.file_path, "size": p.delivery.file_stat[0], "mtime_ns": p.delivery.file_stat[1],
               "delivery_id": p.delivery_id, "duplicate": False, "batch_id": batch_id} for p in batch]

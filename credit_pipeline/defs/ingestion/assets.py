@@ -7,10 +7,12 @@ import dagster as dg
 
 from credit_pipeline.catalogue import load_catalogue
 from credit_pipeline.defs.ingestion.checks import catalogue_gate, check_specs, feed_key, rows_reconcile
-from credit_pipeline.ingest.drop import unknown_folders
+from credit_pipeline.ingest.drop import scan_feed, unknown_folders
 from credit_pipeline.ingest.engine import ingestion_engine
-from credit_pipeline.ingest.load import FeedIngestReport, ingest_feed
+from credit_pipeline.ingest.load import FeedIngestReport, LakeState, ingest_feed
 from credit_pipeline.markdown import markdown_table
+from credit_pipeline.progress import Stage
+from credit_pipeline.quality.suites import preload_gx
 from credit_pipeline.quality.tally import SuiteTally
 from credit_pipeline.resources import CreditResource
 
@@ -53,11 +55,26 @@ def _metadata(report: FeedIngestReport) -> dict:
         "rows_accepted": report.rows_accepted,
         "rows_set_aside": report.rows_set_aside,
         "duplicate_files": dg.MetadataValue.json(report.duplicates),
-        "problems": dg.MetadataValue.json(report.problems),
+        # What `credit-pipeline run` lists at its end (run_once.RunOutcome.attention).
+        "problems": dg.MetadataValue.json([str(p) for p in report.problems]),
+        "attention": dg.MetadataValue.json([a for d in report.ingested if (a := d.needs_attention)]),
         "unchanged_files": report.unchanged_files,
         "deliveries": dg.MetadataValue.md(markdown_table(deliveries)) if deliveries else "no new delivery",
         "sample_errors": dg.MetadataValue.md("\n".join(f"- `{e}`" for e in errors)) if errors else "none",
     }
+
+
+def _feed_line(report: FeedIngestReport) -> str:
+    rules: dict[str, int] = {}
+    for outcome in report.ingested:
+        for rule, n in outcome.set_aside_by_rule.items():
+            rules[rule] = rules.get(rule, 0) + n
+    top = ", ".join(f"{k} {v:,}" for k, v in sorted(rules.items(), key=lambda kv: -kv[1])[:3])
+    n = len(report.ingested)
+    return (f"{report.feed}: {n:,} new {'delivery' if n == 1 else 'deliveries'}, {report.rows_in:,} rows in = "
+            f"{report.rows_accepted:,} accepted + {report.rows_set_aside:,} set aside{f' ({top})' if top else ''}; "
+            f"{len(report.duplicates):,} duplicate files, {report.unchanged_files:,} unchanged, "
+            f"{len(report.problems):,} not deliveries")
 
 
 @dg.multi_asset(specs=_feed_specs(), check_specs=check_specs(list(FEEDS.values())), can_subset=True, name="ingest_feed_drop")
@@ -67,31 +84,41 @@ def ingest_feed_drop(context: dg.AssetExecutionContext, credit: CreditResource):
     selected = context.selected_asset_keys
     feeds = [f for f in FEEDS.values() if feed_key(f.feed) in selected] or list(FEEDS.values())
     tallies = {feed.feed: SuiteTally(feed) for feed in feeds}
+    preload_gx()  # seconds of imports, overlapped with reading the drop
     with ingestion_engine(settings) as (con, lake):
-        for problem in unknown_folders(settings.feed_dir, FEEDS):
-            context.log.warning(f"{problem.relative_path}: {problem.reason}")
+        elsewhere = unknown_folders(settings.feed_dir, FEEDS)
+        for problem in elsewhere:
+            context.log.warning(str(problem))
+        states = {feed.feed: LakeState.read(con, lake, feed.feed) for feed in feeds}
+        scans = {feed.feed: scan_feed(settings.feed_dir, feed.feed, states[feed.feed].seen) for feed in feeds}
         reports = {}
-        for feed in feeds:
-            report = reports[feed.feed] = ingest_feed(lake, settings.feed_dir, feed, con, tallies[feed.feed])
-            context.log.info(
-                f"{feed.feed}: {len(report.ingested)} new deliveries, {report.rows_in:,} rows in = "
-                f"{report.rows_accepted:,} accepted + {report.rows_set_aside:,} set aside; "
-                f"{len(report.duplicates)} duplicate files, {report.unchanged_files:,} unchanged"
-            )
-            # One line per delivery that needs a department's attention, the blocking ones first; the full list is
-            # the asset's metadata (each event-log line is a write: a bulk load has thousands of deliveries).
-            flagged = sorted((o for o in report.ingested if o.status != "ingested" or o.rows_set_aside),
-                             key=lambda o: (o.status == "ingested", -o.rows_set_aside))
-            for outcome in flagged[:LOGGED_DELIVERIES]:
-                rules = ", ".join(f"{k} {v}" for k, v in list(outcome.set_aside_by_rule.items())[:3])
-                log = context.log.warning if outcome.status != "ingested" else context.log.info
-                log(f"{outcome.file_path}: {outcome.status}, {outcome.rows_in} in, {outcome.rows_set_aside} set aside "
-                    f"({rules}); first: {'; '.join(outcome.errors[:2])}")
-            if len(flagged) > LOGGED_DELIVERIES:
-                context.log.info(f"{feed.feed}: {len(flagged) - LOGGED_DELIVERIES} more deliveries with rows set aside "
-                                 "(see the asset's `deliveries` metadata and department_quality)")
-            for problem in report.problems:
-                context.log.warning(problem)
+        total = sum(len(found) + unchanged for found, unchanged in scans.values())
+        with Stage("ingestion", total, "files", context.log) as stage:
+            for feed in feeds:
+                report = reports[feed.feed] = ingest_feed(lake, settings.feed_dir, feed, con, tallies[feed.feed],
+                                                          stage.advance, scans[feed.feed], states[feed.feed])
+                if report.ingested or report.duplicates or report.problems:
+                    stage.note(_feed_line(report))
+                # One line per delivery with something to read (not ingested, a wrong department code, set-aside
+                # rows), the blocking ones first; clean deliveries are counted in the feed's line, and all are in the
+                # ledger. Capped: each event-log line is a write, and a bulk load has thousands of deliveries.
+                flagged = sorted((o for o in report.ingested
+                                  if o.status != "ingested" or o.rows_set_aside or not o.department_id_valid),
+                                 key=lambda o: (o.status == "ingested", o.department_id_valid, -o.rows_set_aside))
+                for outcome in flagged[:LOGGED_DELIVERIES]:
+                    context.log.warning(outcome.line())
+                if len(flagged) > LOGGED_DELIVERIES:
+                    context.log.info(f"{feed.feed}: {len(flagged) - LOGGED_DELIVERIES:,} more deliveries with rows set "
+                                     "aside (the asset's `deliveries` metadata, department_quality)")
+                for problem in report.problems:
+                    context.log.warning(str(problem))
+            problems = elsewhere + [p for r in reports.values() for p in r.problems]
+            lake.record_drop_problems(con, [(p.relative_path, p.reason) for p in problems])
+            stage.finish(f"{sum(len(r.ingested) for r in reports.values()):,} new deliveries in {len(feeds)} feeds, "
+                         f"{sum(r.unchanged_files for r in reports.values()):,} files unchanged, "
+                         f"{sum(r.rows_in for r in reports.values()):,} rows in, "
+                         f"{sum(r.rows_set_aside for r in reports.values()):,} set aside, {len(problems):,} files or "
+                         "folders that are not deliveries")
         docs = None
         if any(t.rows for t in tallies.values()):
             from credit_pipeline.quality.suites import build_data_docs
@@ -105,4 +132,5 @@ def ingest_feed_drop(context: dg.AssetExecutionContext, credit: CreditResource):
                 yield catalogue_gate(con, lake, feed, tallies[feed.feed], docs)
     for key in (LEDGER_KEY, SET_ASIDE_KEY):
         if key in selected:
-            yield dg.MaterializeResult(asset_key=key)
+            metadata = {"problems": dg.MetadataValue.json([str(p) for p in elsewhere])} if key == LEDGER_KEY else None
+            yield dg.MaterializeResult(asset_key=key, metadata=metadata)

@@ -50,6 +50,8 @@ def catalogue_gate(con: duckdb.DuckDBPyConnection, lake: Lake, feed: Feed, tally
         asset_key=feed_key(feed.feed),
         passed=not blocking,
         metadata={
+            # What `credit-pipeline run` prints when publication is blocked.
+            "blocking": dg.MetadataValue.json([f"{b.file_path}: {b.reason}" for b in blocking]),
             "blocking_deliveries": dg.MetadataValue.md(
                 markdown_table([b.__dict__ for b in blocking]) if blocking else "none"
             ),

@@ -1,53 +1,37 @@
 """Sensors on the feed drop: new deliveries re-rate the subjects they touch and republish them."""
 
-import hashlib
-import json
-from collections.abc import Iterable
-from pathlib import Path
-
 import dagster as dg
 
 from credit_pipeline.catalogue import load_catalogue
 from credit_pipeline.defs.jobs import changes_job, daily_job
-from credit_pipeline.ingest.drop import list_feed_files
+from credit_pipeline.ingest.arrivals import Cursor, look
+from credit_pipeline.ingest.lake import Lake
 from credit_pipeline.publish import read_manifest
 from credit_pipeline.resources import CreditResource, as_of_tags
 
 
-def drop_state(feed_dir: Path, feeds: Iterable[str]) -> dict[str, str]:
-    """Every file in the given feed folders as `feed/name` -> `size:mtime_ns`, as ingestion lists them (stat only)."""
-    return {
-        f"{feed}/{name}": f"{size}:{mtime_ns}"
-        for feed in feeds
-        for name, (size, mtime_ns) in list_feed_files(feed_dir, feed)
-    }
-
-
-def new_files(previous: dict[str, str], current: dict[str, str]) -> list[str]:
-    return sorted(path for path, signature in current.items() if previous.get(path) != signature)
-
-
 def drop_sensor(name: str, feeds: tuple[str, ...], interval: int, description: str) -> dg.SensorDefinition:
-    """A sensor on some feed folders. The cursor holds those folders as last seen and the run key names
-    the new files, so a restart neither loses nor repeats a delivery. Until a first release exists it
-    launches the full build; then the scoped re-rating."""
+    """A sensor on some feed folders. Its cursor is a high-water mark of the files' change times (ingest/arrivals.py),
+    a few bytes whatever the drop's size; the run key names the new files, so a restart neither loses nor repeats
+    a delivery. Nothing new, no run. Until a first release exists it launches the full build; then the scoped
+    re-rating."""
 
     @dg.sensor(name=name, jobs=[daily_job, changes_job], minimum_interval_seconds=interval,
                default_status=dg.DefaultSensorStatus.RUNNING, description=description)
     def _sensor(context: dg.SensorEvaluationContext, credit: CreditResource):
         settings = credit.settings
-        previous = json.loads(context.cursor) if context.cursor else {}
-        current = drop_state(settings.feed_dir, feeds)
-        arrived = new_files(previous, current)
-        if not arrived:
-            return dg.SkipReason(f"no new delivery among {len(current)} files")
-        run_key = hashlib.sha256("\n".join(f"{p}={current[p]}" for p in arrived).encode()).hexdigest()[:32]
+        if not settings.feed_dir.is_dir():
+            return dg.SkipReason(f"the feed drop {settings.feed_dir} is not a folder (CREDIT_FEED_DIR)")
+        arrivals = look(settings.feed_dir, feeds, Lake(settings.lake_dir), Cursor.parse(context.cursor))
+        cursor = arrivals.cursor.dumps()
+        if not arrivals.new:
+            context.update_cursor(cursor)
+            return dg.SkipReason(f"no new delivery among {arrivals.files:,} files")
+        paths = sorted(arrivals.new)
         job = changes_job if read_manifest(settings.publish_dir) else daily_job
-        tags = {"credit/new_files": str(len(arrived)), "credit/first_file": arrived[0], **as_of_tags()}
-        return dg.SensorResult(
-            run_requests=[dg.RunRequest(run_key=run_key, job_name=job.name, tags=tags)],
-            cursor=json.dumps(current, separators=(",", ":")),
-        )
+        tags = {"credit/new_files": str(len(paths)), "credit/first_file": paths[0], **as_of_tags()}
+        return dg.SensorResult(run_requests=[dg.RunRequest(run_key=arrivals.run_key, job_name=job.name, tags=tags)],
+                               cursor=cursor)
 
     return _sensor
 

@@ -7,7 +7,9 @@ import dagster as dg
 from dagster_dbt import DbtCliResource
 
 from credit_pipeline.defs.rating.assets import ENGINE, SPARK_TARGET_PATH
-from credit_pipeline.publish import publish, published_marts
+from credit_pipeline.progress import Stage
+from credit_pipeline.publish import publish
+from credit_pipeline.publish import published_marts as mart_names  # the asset below takes the name
 from credit_pipeline.resources import CreditResource
 from credit_pipeline.settings import spark_target_from_environment
 from credit_pipeline.spark_publish import publish_from_spark
@@ -16,7 +18,7 @@ from credit_pipeline.summary import department_table
 
 @dg.asset(
     key=["publish", "published_marts"],
-    deps=[dg.AssetKey(["marts", m]) for m in published_marts()],
+    deps=[dg.AssetKey(["marts", m]) for m in mart_names()],
     group_name="publication",
     kinds={"parquet", "duckdb"} | ({"spark"} if ENGINE == "spark" else set()),
     description="The read-only set BI and the disclosure site open: a Parquet dataset per mart (split by subject into "
@@ -25,12 +27,17 @@ from credit_pipeline.summary import department_table
 )
 def published_marts(context: dg.AssetExecutionContext, credit: CreditResource, dbt: DbtCliResource) -> dg.MaterializeResult:
     settings = credit.settings
-    if settings.engine == "spark":
-        manifest = publish_from_spark(settings.home, context.run.run_id, settings.as_of.isoformat(), _run_operation(dbt))
-    else:
-        manifest = publish(settings.warehouse_path, settings.home, context.run.run_id, settings.as_of.isoformat())
+    with Stage("publication", len(mart_names()), "marts", context.log) as stage:
+        if settings.engine == "spark":
+            manifest = publish_from_spark(settings.home, context.run.run_id, settings.as_of.isoformat(),
+                                          _run_operation(dbt), on_mart=stage.advance)
+        else:
+            manifest = publish(settings.warehouse_path, settings.home, context.run.run_id, settings.as_of.isoformat(),
+                               on_mart=stage.advance)
+        stage.finish("nothing was rated since the current release: nothing published" if manifest is None else
+                     f"{manifest['mode']} release {Path(manifest['release']).name}, "
+                     f"{manifest['marts_rewritten']} of {len(manifest['rows'])} marts written")
     if manifest is None:
-        context.log.info("nothing was rated since the current release: nothing published")
         return dg.MaterializeResult(metadata={"published": "nothing changed: the current release stands",
                                               "path": dg.MetadataValue.path(str(settings.publish_dir))})
     context.log.info(f"published {manifest['mode']} release {Path(manifest['release']).name}: {manifest['rows']}")

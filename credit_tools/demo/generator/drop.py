@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from credit_tools.demo.generator.penalties import build_xzcf
 from credit_tools.demo.generator.records import Context
 from credit_tools.demo.generator.subjects import build_subjects
 
-SUMMARY_FILE = "_generator_summary.json"
+SUMMARY_FILE = ".generator_summary.json"  # hidden: the drop scan does not take it for a delivery or a folder
 
 
 BUILDERS = {
@@ -35,14 +36,16 @@ BUILDERS = {
 
 
 def generate_drop(
-    feed_dir: Path, *, subjects: int = 2000, seed: int = 42, as_of: date, max_rows_per_file: int = 100_000
+    feed_dir: Path, *, subjects: int = 2000, seed: int = 42, as_of: date, max_rows_per_file: int = 100_000,
+    on_feed: Callable[[str], None] | None = None,
 ) -> dict:
     """Write a whole feed drop under feed_dir and return its summary, also saved as SUMMARY_FILE.
 
     Summary: subjects; files (delivery files written, duplicates included); records (rows per feed,
     defective ones included, each delivery once: duplicate files are not counted again); defects
     (planted rows per rule code); duplicate_files; seconds. Same arguments, same bytes in every
-    delivery file (only `seconds` varies). feed_dir must not hold a drop already.
+    delivery file (only `seconds` varies). feed_dir must not hold a drop already. `on_feed` hears of each feed
+    written (progress).
     """
     started = time.perf_counter()
     feed_dir = Path(feed_dir)
@@ -75,6 +78,8 @@ def generate_drop(
         summary["duplicate_files"] += duplicates
         summary["records"][feed] = len(rows)
         del rows  # before the next feed is built: bounds memory to one feed at a time
+        if on_feed:
+            on_feed(feed)
     summary["seconds"] = round(time.perf_counter() - started, 3)
     text_out = json.dumps(summary, ensure_ascii=False, indent=2) + "\n"
     (feed_dir / SUMMARY_FILE).write_text(text_out, encoding="utf-8")

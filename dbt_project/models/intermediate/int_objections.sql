@@ -25,6 +25,10 @@ select
                   else s.decided_on > due.calendar_date end, false) as is_overdue,
     r.department_id as record_department_id,
     r.delivery_id as record_delivery_id,
+    -- No record of that feed, document number and subject was ever accepted: named in department_quality
+    -- against the delivery that carried the objection.
+    r.delivery_id is null as names_unknown_record,
+    s.delivery_id as objection_delivery_id,
     s.source_file, s.source_line, s.delivery_date
 from states s
 join deadlines dl on dl.deadline = s.deadline_kind

@@ -1,6 +1,7 @@
 -- Per department, feed and delivery: rows in / accepted / set aside, completeness, records delivered
 -- later than 7 working days after their decision, and objections and repairs about the delivery's
--- records that are overdue.
+-- records that are overdue; whether the delivering department's code is valid, and objections that name no
+-- known record.
 with deliveries as (select * from {{ ref('stg_deliveries') }}),
 feeds as ({{ rules_in_force('catalogue_feeds', ['feed']) }}),
 timeliness as (
@@ -26,12 +27,18 @@ objections as (
     select record_delivery_id as delivery_id, count(*) filter (where is_overdue) as overdue_objections
     from {{ ref('int_objections') }} group by 1
 ),
+unknown_records as (
+    -- Objections this delivery carried that name no record the platform holds.
+    select objection_delivery_id as delivery_id, count(*) as objections_unknown_record
+    from {{ ref('int_objections') }} where names_unknown_record group by 1
+),
 repairs as (
     select record_delivery_id as delivery_id, count(*) filter (where is_overdue) as overdue_repairs
     from {{ ref('int_repairs') }} group by 1
 )
 select
     d.department_id,
+    d.department_id_valid,
     d.feed,
     f.name_cn as feed_name,
     d.delivery_date,
@@ -48,9 +55,11 @@ select
     coalesce(t.records_on_estimated_calendar, 0) as records_on_estimated_calendar,
     coalesce(o.overdue_objections, 0) as overdue_objections,
     coalesce(p.overdue_repairs, 0) as overdue_repairs,
+    coalesce(u.objections_unknown_record, 0) as objections_unknown_record,
     sa.set_aside_by_rule,
     fi.failed_items,
-    d.extra_columns
+    d.extra_columns,
+    d.ingested_at
 from deliveries d
 left join feeds f using (feed)
 left join timeliness t using (delivery_id)
@@ -58,3 +67,4 @@ left join set_aside_rules sa using (delivery_id)
 left join failed_items fi using (delivery_id)
 left join objections o using (delivery_id)
 left join repairs p using (delivery_id)
+left join unknown_records u using (delivery_id)
