@@ -14,7 +14,9 @@ GX lazily, once per process, into one ephemeral (in-memory) context that never t
 from __future__ import annotations
 
 import json
+import logging
 import os
+import threading
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -100,9 +102,19 @@ def write_suites(directory: Path = EXPECTATIONS_DIR) -> list[Path]:
 # ---------------------------------------------------------------- GX: context, suites, validation
 
 
-@cache
+# preload_gx's thread and the first validation may both ask for the context while it is being built: @cache alone
+# would build two, and a suite added to one is not found by a validation definition added to the other.
+_GX_CONTEXT_LOCK = threading.Lock()
+
+
 def gx_context() -> gx.data_context.EphemeralDataContext:
     """The process's one GX context: in memory, no analytics, no progress bars."""
+    with _GX_CONTEXT_LOCK:
+        return _gx_context()
+
+
+@cache
+def _gx_context() -> gx.data_context.EphemeralDataContext:
     # Before the import: GX versions that ship usage statistics read this switch.
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     import great_expectations as gx
@@ -120,10 +132,19 @@ def gx_context() -> gx.data_context.EphemeralDataContext:
     return gx.get_context(mode="ephemeral", project_config=config)
 
 
+def preload_gx() -> threading.Thread:
+    """Import GX and build its context in a background thread: it takes seconds of pure Python, which can overlap
+    the reading of the drop (I/O) and the SQL validation (DuckDB releases the GIL). The first validate waits for it
+    on gx_context's lock."""
+    thread = threading.Thread(target=gx_context, name="gx-preload", daemon=True)
+    thread.start()
+    return thread
+
+
 def reset_gx() -> None:
     """Forget the process's GX context, suites and validation definitions (the next use builds
     them afresh): for tests, and for a long-lived process after the suite files changed."""
-    for cached in (gx_context, _load_suite, _validation_definition):
+    for cached in (_gx_context, _load_suite, _validation_definition):
         cached.cache_clear()
 
 
@@ -259,6 +280,11 @@ def build_data_docs(site_dir: Path) -> Path:
     else:
         context.add_data_docs_site(DOCS_SITE, site_config)
     context.build_data_docs(site_names=[DOCS_SITE])
+    # GX's pages load their styles and scripts from CDNs the platform cannot reach: point them at vendored copies.
+    from credit_pipeline.quality.data_docs_offline import make_offline
+
+    for page, loads in make_offline(site_dir).items():
+        logging.getLogger(__name__).warning(f"{page} still loads from the network: {loads[0]} (docs_vendor/README.md)")
     return site_dir / "index.html"
 
 
