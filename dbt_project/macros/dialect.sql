@@ -130,6 +130,9 @@
 {%- endmacro %}
 {% macro default__number_text(number) -%} cast({{ number }} as varchar) {%- endmacro %}
 {% macro spark__number_text(number) -%}
-    {#- %.10f never switches to an exponent (a decimal's text does, for 0 and below 1e-6) -#}
-    regexp_replace(regexp_replace(format_string('%.10f', cast({{ number }} as double)), '0+$', ''), '[.]$', '.0')
+    {#- %.10f never switches to an exponent (a decimal's text does, for 0 and below 1e-6). format_string writes a
+        NULL as the text 'null' (Java's Formatter): an amount not delivered stays NULL, as on DuckDB. -#}
+    case when {{ number }} is not null then
+        regexp_replace(regexp_replace(format_string('%.10f', cast({{ number }} as double)), '0+$', ''), '[.]$', '.0')
+    end
 {%- endmacro %}

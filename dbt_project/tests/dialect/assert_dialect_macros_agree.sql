@@ -51,6 +51,7 @@ checks as (
     union all select 'number_text of a large amount', {{ number_text('cast(10000000 as double)') }}, '10000000.0'
     union all select 'number_text of a fraction', {{ number_text('cast(-1.25 as double)') }}, '-1.25'
     union all select 'number_text of zero', {{ number_text('cast(0 as double)') }}, '0.0'
+    union all select 'number_text of NULL', coalesce({{ number_text('cast(null as double)') }}, 'NULL'), 'NULL'
     union all select 'json_object_of keeps NULL items', {{ json_object_of([('处罚内容', "'甲/乙'"), ('备注', 'cast(null as string)')]) }},
         '{"处罚内容":"甲/乙","备注":null}'
     union all select 'json_value', {{ json_value("'{\"处罚内容\":\"对钱**罚款\"}'", '处罚内容') }}, '对钱**罚款'
