@@ -10,6 +10,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -34,10 +35,17 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _run(command: list[str]) -> None:
+    done = subprocess.run(command, capture_output=True, text=True)
+    assert done.returncode == 0, f"{' '.join(command)} failed:\n{done.stdout}{done.stderr}"
+
+
 @pytest.fixture(scope="module")
-def postgres_url(tmp_path_factory):
-    """A throwaway PostgreSQL server on loopback; as root, run as the `postgres` user (initdb refuses root)."""
-    folder = tmp_path_factory.mktemp("postgres")
+def postgres_url():
+    """A throwaway PostgreSQL server on loopback; as root, run as the `postgres` user (initdb refuses root). Its
+    folder is a temporary one of its own: pytest's are private to the user running the tests, so the `postgres`
+    user could not reach a folder inside them."""
+    folder = Path(tempfile.mkdtemp(prefix="credit-postgres-"))
     data, sockets = folder / "data", folder / "sockets"
     sockets.mkdir()
     as_user = ["runuser", "-u", "postgres", "--"] if os.getuid() == 0 else []
@@ -45,15 +53,15 @@ def postgres_url(tmp_path_factory):
         shutil.chown(folder, "postgres")
         shutil.chown(sockets, "postgres")
     port = _free_port()
-    subprocess.run([*as_user, _postgres_bin("initdb"), "-D", str(data), "-A", "trust", "-U", "dagster", "-E", "UTF8"],
-                   check=True, capture_output=True)
+    _run([*as_user, _postgres_bin("initdb"), "-D", str(data), "-A", "trust", "-U", "dagster", "-E", "UTF8"])
     pg_ctl = [*as_user, _postgres_bin("pg_ctl"), "-D", str(data)]
-    subprocess.run([*pg_ctl, "-l", str(folder / "server.log"), "-w", "-o",
-                    f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1", "start"], check=True, capture_output=True)
+    _run([*pg_ctl, "-l", str(folder / "server.log"), "-w", "-o", f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1",
+          "start"])
     try:
         yield f"postgresql://dagster@127.0.0.1:{port}/postgres"
     finally:
         subprocess.run([*pg_ctl, "-m", "fast", "-w", "stop"], capture_output=True)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _query(url: str, sql: str) -> list[tuple]:
