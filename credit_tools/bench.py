@@ -210,7 +210,7 @@ def _check_engines_agree(publish_dir: Path, stages: Stages) -> None:
     assert spark["engine"] == "spark" and duck["engine"] == "duckdb", (spark["engine"], duck["engine"])
     differ = {m: (duck["rows"].get(m), n) for m, n in spark["rows"].items() if duck["rows"].get(m) != n}
     if differ:
-        stages.detail("ROW COUNTS DIFFER, DuckDB → Spark: " + ", ".join(f"{m} {d:,} → {n:,}" for m, (d, n) in differ.items()))
+        stages.detail("ROW COUNTS DIFFER, DuckDB → Spark: " + ", ".join(f"{m} {d if d is None else format(d, ',')} → {n:,}" for m, (d, n) in differ.items()))
     else:
         stages.detail(f"Spark's release has DuckDB's row counts in all {len(spark['rows'])} marts "
                       f"({sum(spark['rows'].values()):,} rows)")
