@@ -14,7 +14,10 @@ the new one, never half. Readers never open the warehouse, so they never block t
 A subject's rows sit in the bucket its id hashes to (`bucket_sql`, the same on every engine). After scoped
 ratings only the buckets holding a re-rated subject are written again; every other file is a hard link to the
 previous release's. A mart is written whole after a full rating, when its columns changed, or when its number
-of buckets changed with its size.
+of buckets changed with its size, or when the previous release was built by the other engine.
+
+This module writes a release from the DuckDB warehouse; spark_publish.py writes the marts' files from Spark in
+the same layout and finishes the release with the same views, manifest and switch (`finish_release`).
 """
 
 from __future__ import annotations
@@ -42,7 +45,7 @@ PUBLIC_MART = "public_disclosure"  # its subject_id is masked: rows are bucketed
 
 def bucket_sql(column: str, buckets: int) -> str:
     """The bucket of a subject id: the first 32 bits of its md5, modulo the mart's number of buckets (md5 is the same
-    on every engine and version, unlike hash())."""
+    on every engine and version, unlike hash()). In DuckDB's SQL; Spark's is in dbt_project/macros/publication.sql."""
     return f"(('0x' || substr(md5({column}), 1, 8))::bigint % {buckets})::integer"
 
 
@@ -97,7 +100,7 @@ class MartPlan:
     rewrite: set[int] | None  # buckets to write; None: all of them
 
 
-def _release_name(run_id: str) -> str:
+def release_name(run_id: str) -> str:
     return datetime.now().strftime("%Y%m%dT%H%M%S%f") + "-" + run_id[:8]
 
 
@@ -168,14 +171,19 @@ def _write_mart(con: duckdb.DuckDBPyConnection, plan: MartPlan, release: Path, p
             "filename_pattern 'part-{i}', overwrite_or_ignore true)"
         )
         _normalise_bucket_folders(folder)
-    for b in wanted:  # a bucket no row hashes to is still there, empty, so every reader sees every bucket
-        target = folder / f"bucket={b:03d}"
-        if not target.exists():
-            target.mkdir()
-            con.execute(
-                f"copy (select *, 0 as bucket from {source} where false) to {literal(str(target / 'part-0.parquet'))} "
-                "(format parquet)"
-            )
+    for b in wanted:
+        write_empty_bucket(con, source, folder, b)
+
+
+def write_empty_bucket(con: duckdb.DuckDBPyConnection, source: str, folder: Path, bucket: int) -> None:
+    """A bucket no row hashes to is still there, with one empty file, so that every reader sees every bucket."""
+    target = folder / f"bucket={bucket:03d}"
+    if not target.exists():
+        target.mkdir()
+        con.execute(
+            f"copy (select *, 0 as bucket from {source} where false) to {literal(str(target / 'part-0.parquet'))} "
+            "(format parquet)"
+        )
 
 
 def _normalise_bucket_folders(folder: Path) -> None:
@@ -199,13 +207,15 @@ def build_release(warehouse: Path, releases_dir: Path, run_id: str, as_of: str, 
         con.execute(f"attach {literal(str(warehouse))} as warehouse (read_only)")
         rated_through = con.execute("select max(rated_at) from warehouse.pipeline.ratings").fetchone()[0]
         deliveries = con.execute("select count(*) from warehouse.pipeline.rated_deliveries").fetchone()[0]
-        subjects = _republished_subjects(con, previous_manifest) if previous_manifest else None
+        # A release of the other engine shares no files with this one: write every bucket.
+        same_engine = previous_manifest and previous_manifest.get("engine", "duckdb") == engine
+        subjects = _republished_subjects(con, previous_manifest) if same_engine else None
         if (subjects is not None and previous_manifest.get("as_of_date") == as_of
                 and previous_manifest.get("deliveries_rated") == deliveries
                 and not con.execute(f"select count(*) from ({subjects})").fetchone()[0]):
             return None  # no new delivery, no subject re-rated, the same day: the release readers have stands
         plans = _plan(con, published_marts(), previous_manifest, subjects)
-        release = releases_dir / _release_name(run_id)
+        release = releases_dir / release_name(run_id)
         release.mkdir(parents=True)
         for plan in plans:
             _write_mart(con, plan, release, previous)
@@ -215,14 +225,7 @@ def build_release(warehouse: Path, releases_dir: Path, run_id: str, as_of: str, 
         con.execute("detach warehouse")
     finally:
         con.close()
-    with duckdb.connect(str(release / "published.duckdb")) as views:
-        for plan in plans:
-            views.execute(
-                f"create view {quote(plan.name)} as select * from read_parquet({literal(mart_glob(release, plan.name, plan.keyed))}, "
-                f"hive_partitioning = {'true' if plan.keyed else 'false'})"
-            )
-        describe_views(views, [plan.name for plan in plans])
-    manifest = {
+    finish_release(release, plans, {
         "as_of_date": as_of,
         "run_id": run_id,
         "engine": engine,
@@ -231,12 +234,25 @@ def build_release(warehouse: Path, releases_dir: Path, run_id: str, as_of: str, 
         "mode": "full" if republished is None else "incremental",
         "subjects_republished": republished,
         "deliveries_rated": deliveries,
+    })
+    return release
+
+
+def finish_release(release: Path, plans: list[MartPlan], manifest: dict) -> None:
+    """published.duckdb (a view per mart over its files) and manifest.json, whichever engine wrote the files."""
+    with duckdb.connect(str(release / "published.duckdb")) as views:
+        for plan in plans:
+            views.execute(
+                f"create view {quote(plan.name)} as select * from read_parquet({literal(mart_glob(release, plan.name, plan.keyed))}, "
+                f"hive_partitioning = {'true' if plan.keyed else 'false'})"
+            )
+        describe_views(views, [plan.name for plan in plans])
+    manifest = manifest | {
         "rows": {p.name: p.rows for p in plans},
         "marts": {p.name: {"buckets": p.buckets if p.keyed else None, "columns": [list(c) for c in p.columns],
                            "rewritten": p.buckets if p.rewrite is None else len(p.rewrite)} for p in plans},
     }
     (release / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
-    return release
 
 
 def switch_to(release: Path, publish_dir: Path) -> None:
@@ -266,8 +282,12 @@ def publish(warehouse: Path, home: Path, run_id: str, as_of: str,
     releases_dir, publish_dir = home / "releases", home / "publish"
     previous = publish_dir.resolve() if publish_dir.exists() else None
     release = build_release(warehouse, releases_dir, run_id, as_of, previous, on_mart=on_mart)
-    if release is None:
-        return None
+    return None if release is None else install_release(release, home)
+
+
+def install_release(release: Path, home: Path) -> dict:
+    """Switch readers to a finished release, prune the old ones; its manifest, with where it is."""
+    releases_dir, publish_dir = home / "releases", home / "publish"
     switch_to(release, publish_dir)
     prune_releases(releases_dir, publish_dir)
     manifest = json.loads((release / "manifest.json").read_text(encoding="utf-8"))

@@ -19,6 +19,9 @@ from credit_pipeline.settings import Settings, as_of_from_environment, load_sett
 from credit_pipeline.writer_lock import Holder, writer_lock
 
 AS_OF_TAG = "credit/as_of"
+# The engine that builds the dbt models in a run (duckdb | spark): every job carries it, from CREDIT_ENGINE where the
+# code location loads, so that the UI shows what built each run and every step of a run uses the same.
+ENGINE_TAG = "credit/engine"
 LAUNCHED_BY_TAG = "credit/launched_by"  # set by `credit-pipeline run`; a run without it came from the daemon or the UI
 
 
@@ -41,7 +44,7 @@ def run_as_of(run: dg.DagsterRun, instance: dg.DagsterInstance | None) -> date:
 
 
 class CreditResource(dg.ConfigurableResource):
-    """The pipeline's places (CREDIT_HOME, the feed drop) and the as-of date of the run using it.
+    """The pipeline's places (CREDIT_HOME, the feed drop), the as-of date and the engine of the run using it.
 
     Paths default to the environment (CREDIT_HOME, CREDIT_FEED_DIR); tests and other deployments pass them.
     """
@@ -52,15 +55,17 @@ class CreditResource(dg.ConfigurableResource):
     lock_wait_seconds: float = 1800
 
     _as_of: date | None = PrivateAttr(default=None)
+    _engine: str | None = PrivateAttr(default=None)
 
     @contextmanager
     def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator[CreditResource]:
-        """In a run: its as-of date, a drop to read, and the pipeline's lock for the whole run (every run that uses this
-        resource writes). Sensors and schedules only read: they take no lock."""
+        """In a run: its as-of date and engine, a drop to read, and the pipeline's lock for the whole run (every run
+        that uses this resource writes). Sensors and schedules only read: they take no lock."""
         if context.run is None:
             yield self
             return
         self._as_of = run_as_of(context.run, context.instance)
+        self._engine = context.run.tags.get(ENGINE_TAG)
         settings = self.settings
         settings.check_feed_dir()
         run = context.run
@@ -79,4 +84,5 @@ class CreditResource(dg.ConfigurableResource):
             as_of=self._as_of,
             home=Path(self.home) if self.home else None,
             feed_dir=Path(self.feed_dir) if self.feed_dir else None,
+            engine=self._engine,
         )

@@ -57,7 +57,7 @@ def run_pipeline(settings: Settings | None = None, job: str = "credit_daily", wa
 
     from credit_pipeline.definitions import defs
     from credit_pipeline.instance import prepare_instance
-    from credit_pipeline.resources import AS_OF_TAG, LAUNCHED_BY_TAG
+    from credit_pipeline.resources import AS_OF_TAG, ENGINE_TAG, LAUNCHED_BY_TAG
 
     settings = settings or load_settings()
     settings.check_feed_dir()
@@ -71,7 +71,7 @@ def run_pipeline(settings: Settings | None = None, job: str = "credit_daily", wa
                 instance=instance,
                 run_id=outcome.run_id,
                 raise_on_error=False,
-                tags={AS_OF_TAG: settings.as_of.isoformat(), LAUNCHED_BY_TAG: COMMAND_LINE},
+                tags={AS_OF_TAG: settings.as_of.isoformat(), LAUNCHED_BY_TAG: COMMAND_LINE, ENGINE_TAG: settings.engine},
                 run_config={"resources": resources, "loggers": {"console": {"config": {"log_level": log_level}}}},
             )
     outcome.success = result.success

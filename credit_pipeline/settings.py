@@ -45,6 +45,26 @@ def platform_today(at: datetime | None = None) -> date:
     return (at or datetime.now(PLATFORM_TIMEZONE)).astimezone(PLATFORM_TIMEZONE).date()
 
 
+ENGINES = ("duckdb", "spark")
+SPARK_TARGETS = ("spark", "spark_thrift", "spark_connect")
+
+
+def engine_from_environment() -> str:
+    """CREDIT_ENGINE: what builds the dbt models, `duckdb` (the default: one machine) or `spark` (dbt-spark)."""
+    value = os.environ.get("CREDIT_ENGINE", "").strip() or "duckdb"
+    if value not in ENGINES:
+        raise SettingError(f"CREDIT_ENGINE must be one of {', '.join(ENGINES)}, not {value!r}")
+    return value
+
+
+def spark_target_from_environment() -> str:
+    """CREDIT_SPARK_TARGET: the dbt target a Spark build uses (profiles.yml): a local session, or a cluster's."""
+    value = os.environ.get("CREDIT_SPARK_TARGET", "").strip() or "spark"
+    if value not in SPARK_TARGETS:
+        raise SettingError(f"CREDIT_SPARK_TARGET must be one of {', '.join(SPARK_TARGETS)}, not {value!r}")
+    return value
+
+
 def as_of_from_environment() -> date | None:
     """CREDIT_AS_OF when set (a backfill, a test); None means: the run's own day."""
     text = os.environ.get("CREDIT_AS_OF", "")
@@ -56,10 +76,16 @@ class Settings:
     home: Path
     feed_dir: Path
     as_of: date
+    engine: str = "duckdb"  # duckdb | spark (CREDIT_ENGINE)
 
     @property
     def warehouse_path(self) -> Path:
         return self.home / "warehouse.duckdb"
+
+    @property
+    def spark_dir(self) -> Path:
+        """A local Spark's catalog (Derby metastore) and tables; rebuilt from the lake by any Spark run."""
+        return self.home / "spark"
 
     @property
     def lake_dir(self) -> Path:
@@ -120,9 +146,13 @@ def default_feed_dir(home: Path) -> Path:
     return Path(os.environ.get("CREDIT_FEED_DIR") or home / "feeds").resolve()
 
 
-def load_settings(as_of: date | None = None, home: Path | None = None, feed_dir: Path | None = None) -> Settings:
-    """Settings from the environment; `as_of` (else CREDIT_AS_OF, else today in Asia/Shanghai) and the paths
-    may be given instead. Raises SettingError for a CREDIT_AS_OF that is not a date."""
+def load_settings(as_of: date | None = None, home: Path | None = None, feed_dir: Path | None = None,
+                  engine: str | None = None) -> Settings:
+    """Settings from the environment; `as_of` (else CREDIT_AS_OF, else today in Asia/Shanghai), the paths and the
+    engine may be given instead. Raises SettingError for a CREDIT_AS_OF or CREDIT_ENGINE it cannot use."""
     home = Path(home).resolve() if home else default_home()
     feed_dir = Path(feed_dir).resolve() if feed_dir else default_feed_dir(home)
-    return Settings(home=home, feed_dir=feed_dir, as_of=as_of or as_of_from_environment() or platform_today())
+    if engine is not None and engine not in ENGINES:
+        raise SettingError(f"the engine must be one of {', '.join(ENGINES)}, not {engine!r}")
+    return Settings(home=home, feed_dir=feed_dir, as_of=as_of or as_of_from_environment() or platform_today(),
+                    engine=engine or engine_from_environment())

@@ -163,6 +163,28 @@ def test_the_instance_retries_runs_that_never_started_and_bounds_ticks_and_runs(
     assert schedule.default_status == dg.DefaultScheduleStatus.RUNNING and RUN_RETENTION_DAYS == 90
 
 
+def test_the_instance_moves_to_postgresql_with_its_settings_and_stays_there(credit_env, monkeypatch):
+    from credit_pipeline.instance import DAGSTER_YAML, MARKER, prepare_instance
+
+    home = prepare_instance()
+    config = home / "dagster.yaml"
+    assert config.read_text() == DAGSTER_YAML and "postgres" not in DAGSTER_YAML  # SQLite by default
+    monkeypatch.setenv("DAGSTER_PG_URL", "postgresql://dagster:secret@db.example:5432/dagster")
+    prepare_instance()
+    moved = config.read_text()
+    assert moved.startswith(MARKER) and "env: DAGSTER_PG_URL" in moved and "secret" not in moved
+    assert set(DAGSTER_YAML.splitlines()) < set(moved.splitlines())  # one run at a time, retries, retention kept
+    # A process started without the variable must not put its runs into SQLite files the others never read.
+    monkeypatch.delenv("DAGSTER_PG_URL")
+    prepare_instance()
+    assert config.read_text() == moved
+    # A file edited by hand (the marker line removed) is left alone.
+    edited = moved.split("\n", 1)[1]
+    config.write_text(edited)
+    prepare_instance()
+    assert config.read_text() == edited
+
+
 def test_housekeeping_deletes_finished_runs_past_retention_and_keeps_the_rest(tmp_path):
     from datetime import datetime, timedelta
 

@@ -97,6 +97,34 @@ def test_loads_validates_and_documents_without_network(monkeypatch, tmp_path):
     assert attempts == []
 
 
+def test_the_preloading_thread_and_the_first_validation_share_one_context(monkeypatch):
+    """Ingestion starts GX's import in a thread and validates its first batch meanwhile: both must end with the one
+    context, or a suite is added to one and its validation definition to the other (GX: "Could not find suite")."""
+    import threading
+    import time
+
+    import great_expectations as gx
+
+    built, real = [], gx.get_context
+
+    def slow_context(*args, **kwargs):  # as slow as a first import on a busy machine: the two calls overlap
+        built.append(threading.current_thread().name)
+        time.sleep(0.5)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(gx, "get_context", slow_context)
+    suites.reset_gx()
+    thread = suites.preload_gx()
+    time.sleep(0.1)
+    try:
+        suites.validate_frame(quality([{"complete_share": 1.0}]), XZCF)
+    finally:
+        thread.join()
+    assert len(built) == 1, f"GX contexts built: {built}"
+    assert suites.gx_context() is suites.gx_context()
+    suites.reset_gx()
+
+
 def test_data_docs_are_built_in_the_given_folder(tmp_path):
     suites.validate_frame(quality([{}]), XZCF)
     index = suites.build_data_docs(tmp_path / "gx_docs")

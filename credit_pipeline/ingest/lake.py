@@ -9,7 +9,8 @@ Every ingested batch adds one file to each of:
 
 and every ingestion that finds something in the drop that is not a delivery (a misnamed file, a symlink, an unknown
 folder, a file it cannot read) and was not recorded before adds `raw/_drop_problems/<batch>.parquet`, one file
-written then renamed, complete by itself.
+written then renamed, complete by itself. Each folder has its columns in raw/<folder>/_schema.parquet (zero rows),
+copied to schemas/<folder>.parquet for Spark, which skips files whose names start with an underscore.
 
 Each file is written under a temporary name and renamed into place; the ledger file is renamed last and is the
 batch's commit mark. A batch interrupted before its ledger landed leaves files no ledger names: `clean` removes
@@ -20,6 +21,7 @@ Spark, anything that reads Parquet) need no lock on anything, and ingestion need
 from __future__ import annotations
 
 import os
+import shutil
 from datetime import datetime
 from pathlib import Path
 from uuid import uuid4
@@ -33,7 +35,7 @@ SQL_TYPES = {"date": "DATE", "amount": "DOUBLE"}
 LINEAGE = (
     ("_delivery_id", "VARCHAR"),
     ("_file", "VARCHAR"),
-    ("_line", "INTEGER"),
+    ("_line", "BIGINT"),  # as every batch writes it
     ("_delivery_date", "DATE"),
     ("_delivery_seq", "INTEGER"),
     ("_department_id", "VARCHAR"),
@@ -63,7 +65,7 @@ SET_ASIDE = (
     ("delivery_id", "VARCHAR"),
     ("feed", "VARCHAR"),
     ("file_path", "VARCHAR"),
-    ("_line", "INTEGER"),
+    ("_line", "BIGINT"),  # as every batch writes it
     ("rule", "VARCHAR"),  # the first rule broken (rules.RULE_ORDER)
     ("rules", "VARCHAR"),  # every rule broken, |-separated
     ("item", "VARCHAR"),
@@ -85,6 +87,9 @@ DROP_PROBLEMS = (
 )
 SELF_COMMITTED = ("_drop_problems",)  # folders whose files need no ledger file to count as written
 SCHEMA_FILE = "_schema.parquet"  # zero rows, the current columns: a folder with no batch yet still reads as a table
+# The same zero-row files under names Spark reads (it skips every file whose name starts with _ or .): the Spark
+# target registers each raw table with these columns, so a feed with no delivery yet is an empty table there too.
+SCHEMAS_DIR = "schemas"
 
 
 def feed_columns(feed: Feed) -> list[tuple[str, str]]:
@@ -116,12 +121,21 @@ class Lake:
         for name, columns in tables.items():
             folder = self.folder(name)
             folder.mkdir(parents=True, exist_ok=True)
-            schema = folder / SCHEMA_FILE
+            schema, visible = folder / SCHEMA_FILE, self.schema_file(name)
             if schema.exists():
-                have = [r[0] for r in con.execute(f"describe select * from read_parquet({literal(str(schema))})").fetchall()]
-                if have == [n for n, _ in columns]:
+                have = [tuple(r[:2]) for r in con.execute(f"describe select * from read_parquet({literal(str(schema))})").fetchall()]
+                if have == columns:
+                    if not visible.exists():
+                        visible.parent.mkdir(parents=True, exist_ok=True)
+                        shutil.copyfile(schema, visible)
                     continue
             self._write(con, _empty_select(columns), schema)
+            visible.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(schema, visible)
+
+    def schema_file(self, name: str) -> Path:
+        """The columns of a raw folder as a zero-row Parquet file Spark reads: schemas/<name without leading _>.parquet."""
+        return self.root / SCHEMAS_DIR / f"{name.lstrip('_')}.parquet"
 
     def clean(self) -> list[Path]:
         """Remove what an interrupted batch left: temporary files, and files of batches without a ledger file."""

@@ -3,11 +3,25 @@
   (pipeline.run_as_of, credit_pipeline/warehouse.py), and every model, test and view reads it from there when it
   runs: a view built by an earlier run (public_disclosure, department_quality, staging) always answers as of the
   latest rating, and a new day changes no SQL text (dbt need not parse the project again). The `as_of_date` var
-  overrides it for a dbt command run by hand.
+  overrides it for a dbt command run by hand; on Spark it is the only source (spark__as_of).
 #}
 {% macro as_of() -%}
+    {{- return(adapter.dispatch('as_of')()) -}}
+{%- endmacro %}
+
+{% macro default__as_of() -%}
     {%- set value = var('as_of_date', '') -%}
     {%- if value -%} date '{{ value }}' {%- else -%} (select as_of_date from pipeline.run_as_of) {%- endif -%}
+{%- endmacro %}
+
+{#- Spark: the var, always. pipeline.run_as_of is the DuckDB warehouse's bookkeeping, and a Spark run rebuilds every
+    model and view, so the date can be a literal. Parsing needs no date (dbt parses with no var); running does. -#}
+{% macro spark__as_of() -%}
+    {%- set value = var('as_of_date', '') -%}
+    {%- if not value and execute -%}
+        {{ exceptions.raise_compiler_error("On Spark the as-of date is the var as_of_date: dbt build --vars '{as_of_date: YYYY-MM-DD}'") }}
+    {%- endif -%}
+    date '{{ value or '1970-01-01' }}'
 {%- endmacro %}
 
 {# Rows of a rules seed in force on the as-of date: per key, the latest valid_from not after it. #}

@@ -34,7 +34,7 @@
     {%- if item.masking == 'name' -%} {{ mask_name(value) }}
     {%- elif item.masking == 'name_if_natural_person' -%} case when subject_type = '自然人' then {{ mask_name(value) }} else {{ value }} end
     {%- elif item.masking == 'id_number' -%} {{ mask_id(value) }}
-    {%- elif item.masking -%} cast(null as varchar)
+    {%- elif item.masking -%} cast(null as string)
     {%- elif item.format == 'text' -%} {{ mask_persons_in_text(value) }}
     {%- else -%} {{ value }}
     {%- endif -%}
@@ -51,7 +51,8 @@
 {%- endmacro %}
 {% macro spark__json_object_of(pairs) -%}
     {%- if pairs -%}
-    to_json(named_struct({% for key, expression in pairs %}'{{ key }}', {{ expression }}{{ ", " if not loop.last }}{% endfor %}))
+    {#- Spark leaves NULL fields out unless told; DuckDB writes them as null. -#}
+    to_json(named_struct({% for key, expression in pairs %}'{{ key }}', {{ expression }}{{ ", " if not loop.last }}{% endfor %}), map('ignoreNullFields', 'false'))
     {%- else -%} '{}' {%- endif -%}
 {%- endmacro %}
 
@@ -64,4 +65,9 @@
 {%- endmacro %}
 {% macro spark__json_value(json, key) -%}
     get_json_object({{ json }}, '$[''{{ key }}'']')
+{%- endmacro %}
+
+{# A delivered item's value as text, as items are published: amounts as DuckDB writes them, on every engine. #}
+{% macro item_text(value, format) -%}
+    {%- if format == 'amount' -%} {{ number_text(value) }} {%- else -%} cast({{ value }} as string) {%- endif -%}
 {%- endmacro %}

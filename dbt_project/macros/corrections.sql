@@ -6,11 +6,11 @@
 #}
 {% macro corrected_relation(model, feed, items) -%}
     select
-        x.* replace (
-            {%- for item, (column, type) in items.items() %}
-            coalesce(try_cast(c.corrected_items['{{ item }}'] as {{ type }}), x.{{ column }}) as {{ column }}{{ "," if not loop.last }}
-            {%- endfor %}
-        ),
+        {#- The corrected columns move to the end (Spark has no `* replace`); models name the columns they use. #}
+        x.* except ({{ items.values() | map(attribute=0) | join(', ') }}),
+        {%- for item, (column, type) in items.items() %}
+        coalesce(try_cast(c.corrected_items['{{ item }}'] as {{ type }}), x.{{ column }}) as {{ column }},
+        {%- endfor %}
         c.corrected_on
     from {{ ref(model) }} x
     left join {{ ref('int_corrections') }} c

@@ -8,7 +8,7 @@
 {% macro leniency(declared, subject_type, id_type, id_number, on_date) -%}
     coalesce({{ declared }}, case
         when {{ subject_type }} = '自然人' and coalesce({{ id_type }}, '身份证') = '身份证'
-         and {{ on_date }} < cast({{ dbt.dateadd('year', minor_age_years(), birth_date_from_id(id_number)) }} as date)
+         and {{ on_date }} < {{ add_months(birth_date_from_id(id_number), '12 * ' ~ minor_age_years()) }}
         then '未成年人' end)
 {%- endmacro %}
 

@@ -11,7 +11,7 @@
         when {{ r }}.record_id is null then '未找到涉及的信用记录'
         when not {{ r }}.is_repairable then '轻微处罚不予公示，无需修复'
         when {{ a }}.applied_on < {{ r }}.repairable_from
-            then '申请早于最短公示期（' || strftime({{ r }}.repairable_from, '%Y-%m-%d') || ' 起可申请）'
+            then '申请早于最短公示期（' || cast({{ r }}.repairable_from as string) || ' 起可申请）'
     end
 {%- endmacro %}
 

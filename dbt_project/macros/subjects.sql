@@ -1,15 +1,20 @@
 {# Columns every feed with the subject block shares (SPEC §2), in English. #}
 {% macro subject_block() -%}
-    "行政相对人名称" as subject_name,
-    "行政相对人类别" as subject_type,
-    "统一社会信用代码" as uscc,
-    "工商注册号" as registration_no,
-    "法定代表人" as legal_rep_name,
-    coalesce("法定代表人证件类型", case when "法定代表人证件号码" is not null then '身份证' end) as legal_rep_id_type,
-    "法定代表人证件号码" as legal_rep_id,
-    "证件类型" as id_type,
-    "证件号码" as id_number,
-    {{ subject_id('"行政相对人类别"', '"统一社会信用代码"', '"工商注册号"', '"证件号码"') }} as subject_id
+    {{ ident('行政相对人名称') }} as subject_name,
+    {{ ident('行政相对人类别') }} as subject_type,
+    {{ ident('统一社会信用代码') }} as uscc,
+    {{ ident('工商注册号') }} as registration_no,
+    {{ ident('法定代表人') }} as legal_rep_name,
+    coalesce({{ ident('法定代表人证件类型') }}, case when {{ ident('法定代表人证件号码') }} is not null then '身份证' end) as legal_rep_id_type,
+    {{ ident('法定代表人证件号码') }} as legal_rep_id,
+    {{ ident('证件类型') }} as id_type,
+    {{ ident('证件号码') }} as id_number,
+    {{ subject_block_id() }} as subject_id
+{%- endmacro %}
+
+{# The subject_id of a row of a feed with the subject block (an expression: Spark resolves no select alias in WHERE). #}
+{% macro subject_block_id() -%}
+    {{ subject_id(ident('行政相对人类别'), ident('统一社会信用代码'), ident('工商注册号'), ident('证件号码')) }}
 {%- endmacro %}
 
 {# subject_id (SPEC §6): the USCC; the registration number behind the placeholder USCC; a person's ID number. #}

@@ -16,8 +16,8 @@ daily as (
     select subject_id, event_date,
            sum(score_delta) as score_delta, sum(negative_delta) as negative_delta,
            sum(floor_severe_delta) as floor_severe_delta, sum(floor_general_delta) as floor_general_delta,
-           string_agg(cause, '；' order by cause) as cause,
-           string_agg(distinct cause_kind, ';' order by cause_kind) as cause_kinds
+           {{ agg_string('cause', '；', ['cause']) }} as cause,
+           {{ agg_string('cause_kind', ';', distinct=true) }} as cause_kinds
     from (
         select subject_id, event_date, score_delta, negative_delta, floor_severe_delta, floor_general_delta, cause, cause_kind
         from {{ ref('int_class_events') }}

@@ -3,12 +3,14 @@
 -- the Civil Code counts periods (period_end): publish_until is the last day published, counts_until exclusive.
 -- A corrected penalty (异议 更正) also keeps its original version (is_original_version), which counted
 -- until the correction: int_class_events dates the class change to the correction, with that cause.
+{% set corrections = {
+    '处罚决定日期': ('decision_date', 'date'), '罚款金额（万元）': ('fine_wan', 'double'),
+    '处罚类别': ('penalty_categories', 'string'), '失信程度': ('severity_declared', 'string'),
+    '从轻情形': ('leniency_declared', 'string')} %}
+{% set last_columns = corrections.values() | map(attribute=0) | list + ['corrected_on', 'is_original_version'] %}
 with corrected as (
     select *, false as is_original_version
-    from ({{ corrected_relation('stg_penalties', 'xzcf', {
-        '处罚决定日期': ('decision_date', 'date'), '罚款金额（万元）': ('fine_wan', 'double'),
-        '处罚类别': ('penalty_categories', 'varchar'), '失信程度': ('severity_declared', 'varchar'),
-        '从轻情形': ('leniency_declared', 'varchar')}) }})
+    from ({{ corrected_relation('stg_penalties', 'xzcf', corrections) }})
 ),
 original as (
     select p.*, c.corrected_on, true as is_original_version
@@ -18,8 +20,9 @@ original as (
 ),
 penalties as (
     select *,
-        list_filter(list_transform(string_split(penalty_categories, ';'), lambda x: trim(x)), lambda x: x <> '') as categories
-    from (select * from corrected union all by name select * from original)
+        {{ list_filter(list_transform(split_string('penalty_categories', ';'), 'x', 'trim(x)'), 'x', "x <> ''") }} as categories
+    -- One column order for both (a positional union): corrected_relation puts the corrected columns last.
+    from (select * from corrected union all select * except ({{ last_columns | join(', ') }}), {{ last_columns | join(', ') }} from original)
 ),
 derived as (
     select
@@ -27,9 +30,9 @@ derived as (
         coalesce(
             p.severity_declared,
             case
-                when list_has_any(p.categories, r.serious_categories) or p.fine_wan >= r.serious_fine_at_least_wan then '严重'
-                when len(list_filter(p.categories, lambda x: not list_contains(r.minor_categories, x))) = 0 then '轻微'
-                when p.categories = ['罚款'] and p.fine_wan < r.minor_fine_below_wan then '轻微'
+                when {{ list_has_any('p.categories', 'r.serious_categories') }} or p.fine_wan >= r.serious_fine_at_least_wan then '严重'
+                when {{ list_length(list_filter('p.categories', 'x', 'not ' ~ list_contains('r.minor_categories', 'x'))) }} = 0 then '轻微'
+                when p.categories = {{ list_literal(["'罚款'"]) }} and p.fine_wan < r.minor_fine_below_wan then '轻微'
                 else '一般'
             end
         ) as severity
@@ -37,7 +40,7 @@ derived as (
     cross join {{ ref('int_penalty_rules') }} r
 )
 select
-    d.* exclude (categories),
+    d.* except (categories),
     -- As declared or corrected; minors are recognised for every feed in int_records (macro leniency).
     d.leniency_declared as leniency,
     pub.is_published,

@@ -23,13 +23,13 @@ select
     v.record_id, v.subject_id, v.public_subject_id, v.subject_type, v.feed, v.document_no, v.source_file, v.source_line,
     {%- for k in range(1, 5) %} v.person_name_{{ k }}, v.person_id_{{ k }},{% endfor %}
     {% set pairs = [] -%}
-    {%- for item in feed_items %}{% do pairs.append((item.item, published_item(item, 'v."' ~ item.item ~ '"'))) %}{% endfor -%}
+    {%- for item in feed_items %}{% do pairs.append((item.item, published_item(item, 'v.' ~ ident(item.item)))) %}{% endfor -%}
     {{ json_object_of(pairs) }} as items
 from (
     select
         p.*
         {%- for item in feed_items %},
-        coalesce(c.corrected_items['{{ item.item }}'], cast(x."{{ item.item }}" as varchar)) as "{{ item.item }}"
+        coalesce(c.corrected_items['{{ item.item }}'], {{ item_text('x.' ~ ident(item.item), item.format) }}) as {{ ident(item.item) }}
         {%- endfor %}
     from published p
     join {{ source('raw', feed) }} x on x._delivery_id = p.delivery_id and x._line = p.source_line

@@ -19,31 +19,31 @@ court as (
            -- Performed debts stop counting; without a revocation date, from the delivery that says so.
            coalesce(revoked_on, case when performance = '已履行' then delivery_date end, {{ far_future }}),
            null, null, null, null, corrected_on
-    from ({{ corrected_relation('stg_court_debtors', 'sxbzxr', {'发布日期': ('decision_date', 'date'), '履行情况': ('performance', 'varchar'), '撤销日期': ('revoked_on', 'date')}) }})
+    from ({{ corrected_relation('stg_court_debtors', 'sxbzxr', {'发布日期': ('decision_date', 'date'), '履行情况': ('performance', 'string'), '撤销日期': ('revoked_on', 'date')}) }})
 ),
 lists as (
     select {{ common }}, 'xymd', document_no, 'list_' || list_type,
            decision_date, null, null, authority_name, content, null,
            decision_date, coalesce(removed_on, {{ through('valid_to') }}, {{ far_future }}), null, null, null, null, corrected_on
-    from ({{ corrected_relation('stg_credit_lists', 'xymd', {'名单类型': ('list_type', 'varchar'), '列入日期': ('decision_date', 'date'), '有效期至': ('valid_to', 'date'), '移出日期': ('removed_on', 'date')}) }})
+    from ({{ corrected_relation('stg_credit_lists', 'xymd', {'名单类型': ('list_type', 'string'), '列入日期': ('decision_date', 'date'), '有效期至': ('valid_to', 'date'), '移出日期': ('removed_on', 'date')}) }})
 ),
 commitments as (
     select {{ common }}, 'xycn', document_no, 'commitment_' || fulfilment,
            decision_date, null, null, null, content, commitment_type,
            coalesce(checked_on, decision_date), null, null, null, null, null, corrected_on
-    from ({{ corrected_relation('stg_commitments', 'xycn', {'承诺日期': ('decision_date', 'date'), '履约状态': ('fulfilment', 'varchar'), '履约核查日期': ('checked_on', 'date')}) }})
+    from ({{ corrected_relation('stg_commitments', 'xycn', {'承诺日期': ('decision_date', 'date'), '履约状态': ('fulfilment', 'string'), '履约核查日期': ('checked_on', 'date')}) }})
 ),
 declarations as (
     select {{ common }}, 'zzsb', document_no, 'declaration_' || verification,
            decision_date, null, null, null, content, declaration_category,
            coalesce(verified_on, decision_date), null, null, null, null, null, corrected_on
-    from ({{ corrected_relation('stg_declarations', 'zzsb', {'核验状态': ('verification', 'varchar'), '核验日期': ('verified_on', 'date')}) }})
+    from ({{ corrected_relation('stg_declarations', 'zzsb', {'核验状态': ('verification', 'string'), '核验日期': ('verified_on', 'date')}) }})
 ),
 ratings as (
     select {{ common }}, 'hypj', document_no, 'rating_' || grade,
            decision_date, null, null, null, rating_domain, null,
            decision_date, {{ through('valid_to') }}, null, null, null, null, corrected_on
-    from ({{ corrected_relation('stg_industry_ratings', 'hypj', {'评价等级': ('grade', 'varchar'), '评价日期': ('decision_date', 'date'), '有效期至': ('valid_to', 'date')}) }})
+    from ({{ corrected_relation('stg_industry_ratings', 'hypj', {'评价等级': ('grade', 'string'), '评价日期': ('decision_date', 'date'), '有效期至': ('valid_to', 'date')}) }})
 ),
 actions as (
     select {{ common }}, 'qtxw', document_no,
@@ -52,14 +52,14 @@ actions as (
                 else 'action_' || action_type end,
            decision_date, null, null, authority_name, content, null,
            decision_date, null, null, null, null, null, corrected_on
-    from ({{ corrected_relation('stg_other_actions', 'qtxw', {'结果': ('result', 'varchar'), '决定日期': ('decision_date', 'date')}) }})
+    from ({{ corrected_relation('stg_other_actions', 'qtxw', {'结果': ('result', 'string'), '决定日期': ('decision_date', 'date')}) }})
 ),
 licences as (
     select {{ common }}, 'xzxk', document_no, 'licence_' || licence_category,
            decision_date, null, null, authority_name, content, null,
            valid_from, case when licence_state = '无效' then least({{ through('valid_to') }}, delivery_date) else {{ through('valid_to') }} end,
            null, null, null, null, corrected_on
-    from ({{ corrected_relation('stg_licences', 'xzxk', {'许可决定日期': ('decision_date', 'date'), '有效期自': ('valid_from', 'date'), '有效期至': ('valid_to', 'date'), '当前状态': ('licence_state', 'varchar')}) }})
+    from ({{ corrected_relation('stg_licences', 'xzxk', {'许可决定日期': ('decision_date', 'date'), '有效期自': ('valid_from', 'date'), '有效期至': ('valid_to', 'date'), '当前状态': ('licence_state', 'string')}) }})
 ),
 unioned as (
     select * from penalties
@@ -75,12 +75,11 @@ points as ({{ rules_in_force('rule_record_points', ['record_kind']) }}),
 feeds as ({{ rules_in_force('catalogue_feeds', ['feed']) }})
 select
     md5(concat_ws('|', u.feed, u.document_no, u.subject_id)) as record_id,
-    u.* exclude (is_published, is_repairable) replace (
-        -- Kinds whose counting period is fixed by the rules (e.g. 未履约: 1 year from the check).
-        coalesce(u.counts_until, {{ day_after(period_end('u.counts_from', 'p.active_months')) }}, {{ far_future }}) as counts_until,
-        -- A minor on the decision or listing date is 未成年人 on every feed (seed 003): archived, never counted.
-        {{ leniency('u.leniency', 'u.subject_type', 'u.id_type', 'u.subject_id', 'u.decision_date') }} as leniency
-    ),
+    u.* except (is_published, is_repairable, counts_until, leniency),
+    -- Kinds whose counting period is fixed by the rules (e.g. 未履约: 1 year from the check).
+    coalesce(u.counts_until, {{ day_after(period_end('u.counts_from', 'p.active_months')) }}, {{ far_future }}) as counts_until,
+    -- A minor on the decision or listing date is 未成年人 on every feed (seed 003): archived, never counted.
+    {{ leniency('u.leniency', 'u.subject_type', 'u.id_type', 'u.subject_id', 'u.decision_date') }} as leniency,
     -- Published when the catalogue makes the feed public and, for penalties, the severity is published.
     f.is_public = 'Y' and coalesce(u.is_published, true) as is_publishable,
     -- Penalties as rule_penalty_publicity says; other records may always be repaired.

@@ -40,19 +40,20 @@ organisations_seen as (
 related_persons as (
     -- A person known only as the legal representative or controller of organisations is in the archive since the
     -- first of them is: a date of the records, never of the day the rating runs.
-    select p.person_id as subject_id, any_value(p.person_name) as subject_name, min(o.first_seen_on) as first_related_on
+    select p.person_id as subject_id, min(p.person_name) as subject_name, min(o.first_seen_on) as first_related_on
     from ({{ organisation_people('organisations') }}) p
     join organisations_seen o using (subject_id)
     group by 1
 ),
 persons as (
-    select subject_id, '自然人' as subject_type, any_value(subject_name) as subject_name, min(first_related_on) as first_related_on
+    select subject_id, '自然人' as subject_type, min(subject_name) as subject_name, min(first_related_on) as first_related_on
     from related_persons
     where subject_id not in (select subject_id from organisations)
     group by 1
 )
 select * from organisations_seen
-union all by name
-select p.* exclude (first_related_on), least(rs.first_record_on, p.first_related_on) as first_seen_on
+union all
+select p.subject_id, p.subject_type, p.subject_name, null, null, null, null, null, null, null, null, null,
+       least(rs.first_record_on, p.first_related_on)
 from persons p
 left join record_span rs using (subject_id)

@@ -7,8 +7,8 @@ with latest as (
 reasons as (
     select
         subject_id,
-        string_agg(feed || ' ' || document_no || '（' || record_kind || '）', '；' order by decision_date, document_no) as reasons,
-        list(document_no order by decision_date, document_no) as reason_document_nos
+        {{ agg_string("feed || ' ' || document_no || '（' || record_kind || '）'", '；', ['decision_date', 'document_no']) }} as reasons,
+        {{ agg_list('document_no', ['decision_date', 'document_no']) }} as reason_document_nos
     from {{ ref('int_record_states') }}
     where is_negative and {{ counts_on_as_of() }}
     group by subject_id
@@ -23,7 +23,7 @@ rated as (
         l.score,
         {{ as_of() }} as as_of_date,
         coalesce(r.reasons, '无有效失信记录') as reasons,
-        coalesce(r.reason_document_nos, []) as reason_document_nos,
+        coalesce(r.reason_document_nos, {{ list_literal([]) }}) as reason_document_nos,
         l.class_since,
         rb.subject_id is not null as red_black_conflict
     from {{ ref('int_subjects') }} s

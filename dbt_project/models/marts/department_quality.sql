@@ -13,13 +13,13 @@ timeliness as (
     group by delivery_id
 ),
 set_aside_rules as (
-    select delivery_id, string_agg(rule || ':' || n, ';' order by n desc, rule) as set_aside_by_rule
+    select delivery_id, {{ agg_string("rule || ':' || n", ';', ['n desc', 'rule']) }} as set_aside_by_rule
     from (select delivery_id, rule, count(*) as n from {{ ref('stg_set_aside') }} group by all)
     group by delivery_id
 ),
 failed_items as (
     -- The catalogue items that made records incomplete, with how many records each.
-    select delivery_id, string_agg(item || ':' || n, ';' order by n desc, item) as failed_items
+    select delivery_id, {{ agg_string("item || ':' || n", ';', ['n desc', 'item']) }} as failed_items
     from (select delivery_id, item, count(*) as n from {{ ref('stg_set_aside') }} where item is not null group by all)
     group by delivery_id
 ),

@@ -31,13 +31,13 @@ by_class as (
     join measures m on m.trigger = 'class_' || c.credit_class and m.applies_to = 'subject'
 ),
 combined as (
-    select * from by_record union all by name select * from by_class
+    select * from by_record union all select * from by_class  -- the same columns in the same order
 )
-select m.* exclude (subject_types, basis_subject_type)
+select m.* except (subject_types, basis_subject_type)
 from combined m
 left join {{ ref('red_black_conflicts') }} rb on rb.subject_id = m.basis_subject_id
 where m.subject_id is not null
-  and (coalesce(m.subject_types, '') = '' or list_contains(string_split(m.subject_types, ';'), m.basis_subject_type))
+  and (coalesce(m.subject_types, '') = '' or {{ list_contains(split_string('m.subject_types', ';'), 'm.basis_subject_type') }})
   and m.valid_from <= {{ as_of() }}
   and (m.valid_to is null or {{ as_of() }} < m.valid_to)
   and not (m.measure_type = '激励' and rb.subject_id is not null)

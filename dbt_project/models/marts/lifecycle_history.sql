@@ -55,7 +55,7 @@ ordered as (
 transitions as (
     -- Receipt of the application, from its first delivery.
     select case_kind, case_id, subject_id, feed, document_no, applied_on,
-           cast(null as varchar) as from_state,
+           cast(null as string) as from_state,
            case case_kind when '异议' then '已接收' else '已申请' end as to_state,
            applied_on as state_on, '申请人' as decided_by, application_detail as detail,
            delivery_id, source_file, source_line, delivery_date, 0 as step
@@ -79,7 +79,7 @@ select
     t.subject_id,
     t.case_kind,
     t.case_id,
-    row_number() over (partition by t.case_kind, t.case_id order by t.step) as transition_seq,
+    cast(row_number() over (partition by t.case_kind, t.case_id order by t.step) as bigint) as transition_seq,  -- an INT in Spark
     t.from_state,
     t.to_state,
     t.state_on,

@@ -13,14 +13,15 @@ active as (
 ),
 by_subject as (
     select
-        subject_id, any_value(subject_type) as subject_type, any_value(subject_name) as subject_name,
-        list(document_no order by counts_from, document_no) filter (where is_red_list) as red_list_document_nos,
-        list(document_no order by counts_from, document_no) filter (where is_serious) as serious_document_nos,
-        string_agg(distinct record_kind, ';' order by record_kind) filter (where is_serious) as serious_record_kinds,
+        -- min, not any_value: the same name on every engine and run when records name the subject apart.
+        subject_id, min(subject_type) as subject_type, min(subject_name) as subject_name,
+        {{ agg_list('document_no', ['counts_from', 'document_no'], 'is_red_list') }} as red_list_document_nos,
+        {{ agg_list('document_no', ['counts_from', 'document_no'], 'is_serious') }} as serious_document_nos,
+        {{ agg_string('record_kind', ';', distinct=true, filter='is_serious') }} as serious_record_kinds,
         greatest(min(counts_from) filter (where is_red_list), min(counts_from) filter (where is_serious)) as conflict_since
     from active
     group by subject_id
 )
 select *
 from by_subject
-where len(red_list_document_nos) > 0 and len(serious_document_nos) > 0
+where {{ list_length('red_list_document_nos') }} > 0 and {{ list_length('serious_document_nos') }} > 0

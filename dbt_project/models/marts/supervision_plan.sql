@@ -5,8 +5,8 @@ with ratios as ({{ rules_in_force('rule_inspection_ratios', ['credit_class']) }}
 period as (
     select
         case (select value from ({{ rules_in_force('rule_settings', ['setting']) }}) where setting = 'supervision_period')
-            when 'quarter' then strftime({{ as_of() }}, '%Y') || '-Q' || quarter({{ as_of() }})
-            else strftime({{ as_of() }}, '%Y-%m')
+            when 'quarter' then cast(year({{ as_of() }}) as string) || '-Q' || cast(quarter({{ as_of() }}) as string)
+            else substr(cast({{ as_of() }} as string), 1, 7)
         end as period
 ),
 candidates as (
@@ -15,7 +15,7 @@ candidates as (
         coalesce(s.supervising_department_id, 'UNASSIGNED') as department_id,
         p.period,
         -- md5 is stable across engines and versions, unlike hash().
-        ('0x' || left(md5(p.period || '|' || coalesce(s.supervising_department_id, '') || '|' || r.subject_id), 15))::bigint / 2 ^ 60 as draw_value
+        {{ hex_to_bigint("left(md5(p.period || '|' || coalesce(s.supervising_department_id, '') || '|' || r.subject_id), 15)") }} / power(2, 60) as draw_value
     from {{ ref('credit_rating') }} r
     join {{ ref('int_subjects') }} s using (subject_id)
     join ratios q using (credit_class)

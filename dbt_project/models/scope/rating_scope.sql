@@ -34,33 +34,33 @@ unrated as (
 ),
 delivered as (
     {% for feed in record_feeds %}
-    select {{ subject_id('"行政相对人类别"', '"统一社会信用代码"', '"工商注册号"', '"证件号码"') }} as subject_id,
-           case when "行政相对人类别" <> '自然人' then "法定代表人证件号码" end as person_id
+    select {{ subject_block_id() }} as subject_id,
+           case when {{ ident('行政相对人类别') }} <> '自然人' then {{ ident('法定代表人证件号码') }} end as person_id
     from {{ source('raw', feed) }} where _delivery_id in (select delivery_id from unrated)
     union all
     {% endfor %}
-    select "统一社会信用代码", unnest(["法定代表人证件号码", "实际控制人证件号码"])
+    select {{ ident('统一社会信用代码') }}, unnest([{{ ident('法定代表人证件号码') }}, {{ ident('实际控制人证件号码') }}])
     from {{ source('raw', 'djzc') }} where _delivery_id in (select delivery_id from unrated)
     union all
-    select coalesce("统一社会信用代码", "证件号码"), null
+    select coalesce({{ ident('统一社会信用代码') }}, {{ ident('证件号码') }}), null
     from {{ source('raw', 'yysq') }} where _delivery_id in (select delivery_id from unrated)
     union all
-    select coalesce("统一社会信用代码", "证件号码"), null
+    select coalesce({{ ident('统一社会信用代码') }}, {{ ident('证件号码') }}), null
     from {{ source('raw', 'xyxf') }} where _delivery_id in (select delivery_id from unrated)
 ),
 crossing as (
     {%- if target.name == 'scoped' and last_states %}
     {%- for feed, item in decision_items.items() %}
-    select {{ subject_id('"行政相对人类别"', '"统一社会信用代码"', '"工商注册号"', '"证件号码"') if feed != 'djzc' else '"统一社会信用代码"' }} as subject_id
+    select {{ subject_block_id() if feed != 'djzc' else ident('统一社会信用代码') }} as subject_id
     from {{ source('raw', feed) }}, window_ w
-    where "{{ item }}" {{ in_window }} or _delivery_date {{ in_window }}
+    where {{ ident(item) }} {{ in_window }} or _delivery_date {{ in_window }}
     union
     {%- endfor %}
-    select coalesce("统一社会信用代码", "证件号码") from {{ source('raw', 'yysq') }}, window_ w
-    where "申请日期" {{ in_window }} or "处理日期" {{ in_window }} or _delivery_date {{ in_window }}
+    select coalesce({{ ident('统一社会信用代码') }}, {{ ident('证件号码') }}) from {{ source('raw', 'yysq') }}, window_ w
+    where {{ ident('申请日期') }} {{ in_window }} or {{ ident('处理日期') }} {{ in_window }} or _delivery_date {{ in_window }}
     union
-    select coalesce("统一社会信用代码", "证件号码") from {{ source('raw', 'xyxf') }}, window_ w
-    where "申请日期" {{ in_window }} or "决定日期" {{ in_window }} or _delivery_date {{ in_window }}
+    select coalesce({{ ident('统一社会信用代码') }}, {{ ident('证件号码') }}) from {{ source('raw', 'xyxf') }}, window_ w
+    where {{ ident('申请日期') }} {{ in_window }} or {{ ident('决定日期') }} {{ in_window }} or _delivery_date {{ in_window }}
     union
     select subject_id from {{ last_states }}, window_ w
     where counts_from {{ in_window }} or effective_until {{ in_window }} or counts_until {{ in_window }}

@@ -1,20 +1,20 @@
 -- 登记注册基本信息: one row per registered market subject (latest delivery wins).
-{% set key = ['"统一社会信用代码"'] %}
+{% set key = [ident('统一社会信用代码')] %}
 select
-    "统一社会信用代码" as subject_id,
-    "主体名称" as subject_name,
-    "主体类别" as subject_type,
-    "法定代表人" as legal_rep_name,
-    coalesce("法定代表人证件类型", case when "法定代表人证件号码" is not null then '身份证' end) as legal_rep_id_type,
-    "法定代表人证件号码" as legal_rep_id,
-    "实际控制人" as controller_name,
-    "实际控制人证件号码" as controller_id,
-    "成立日期" as established_on,
-    "登记机关" as registration_authority,
-    "住所行政区划代码" as region_code,
-    "国民经济行业代码" as industry_code,
-    "登记状态" as registration_status,
-    "数据来源单位统一社会信用代码" as source_department_id,
+    {{ ident('统一社会信用代码') }} as subject_id,
+    {{ ident('主体名称') }} as subject_name,
+    {{ ident('主体类别') }} as subject_type,
+    {{ ident('法定代表人') }} as legal_rep_name,
+    coalesce({{ ident('法定代表人证件类型') }}, case when {{ ident('法定代表人证件号码') }} is not null then '身份证' end) as legal_rep_id_type,
+    {{ ident('法定代表人证件号码') }} as legal_rep_id,
+    {{ ident('实际控制人') }} as controller_name,
+    {{ ident('实际控制人证件号码') }} as controller_id,
+    {{ ident('成立日期') }} as established_on,
+    {{ ident('登记机关') }} as registration_authority,
+    {{ ident('住所行政区划代码') }} as region_code,
+    {{ ident('国民经济行业代码') }} as industry_code,
+    {{ ident('登记状态') }} as registration_status,
+    {{ ident('数据来源单位统一社会信用代码') }} as source_department_id,
     {{ lineage() }}
 from {{ source('raw', 'djzc') }}
 {{ delivered_by_as_of() }}

@@ -1,15 +1,15 @@
 -- Every delivered state of every repair application (信用修复): the history of its lifecycle.
 select
-    "修复编号" as repair_id,
-    coalesce("统一社会信用代码", "证件号码") as subject_id,
-    "涉及信息类别" as feed,
-    "涉及文书号" as document_no,
-    "修复方式" as repair_method,
-    "申请日期" as applied_on,
-    "决定" as decision,
-    "决定日期" as decided_on,
-    "不同意理由" as refusal_reason,
+    {{ ident('修复编号') }} as repair_id,
+    coalesce({{ ident('统一社会信用代码') }}, {{ ident('证件号码') }}) as subject_id,
+    {{ ident('涉及信息类别') }} as feed,
+    {{ ident('涉及文书号') }} as document_no,
+    {{ ident('修复方式') }} as repair_method,
+    {{ ident('申请日期') }} as applied_on,
+    {{ ident('决定') }} as decision,
+    {{ ident('决定日期') }} as decided_on,
+    {{ ident('不同意理由') }} as refusal_reason,
     {{ lineage() }},
-    {{ is_latest_delivery(['"修复编号"']) }} as is_current
+    {{ is_latest_delivery([ident('修复编号')]) }} as is_current
 from {{ source('raw', 'xyxf') }}
 {{ delivered_by_as_of() }}

@@ -1,0 +1,60 @@
+"""The dbt project stays one set of SQL for DuckDB and Spark (macros/dialect.sql).
+
+Two constructs are valid on both engines and mean different things, silently: a double-quoted name is an identifier
+in DuckDB and a string literal in Spark (dbt-spark turns ANSI mode off), and `^` is a power in DuckDB and a bitwise
+XOR in Spark. Neither may appear in portable SQL; the engine-specific implementations (`default__…`, `spark__…`
+macros) and the DuckDB-only scoped re-rating may spell what their engine needs.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from credit_pipeline.settings import DBT_PROJECT_DIR
+
+JINJA = re.compile(r"\{#.*?#\}|\{%.*?%\}|\{\{.*?\}\}", re.S)
+ENGINE_MACRO = re.compile(r"\{%-?\s*macro\s+(default|duckdb|spark)__.*?\{%-?\s*endmacro\s*-?%\}", re.S)
+JINJA_STRING = re.compile(r"'(?:[^'\\]|\\.)*'" + r'|"(?:[^"\\]|\\.)*"')
+DUCKDB_ONLY = {"models/scope/rating_scope.sql"}  # the scoped re-rating merges with DELETE: DuckDB only
+
+
+def portable_sql_files() -> list[Path]:
+    return sorted(p for folder in ("models", "macros", "tests") for p in (DBT_PROJECT_DIR / folder).rglob("*.sql"))
+
+
+def sql_text(source: str) -> str:
+    """The SQL of a file outside Jinja, engine-specific macros, comments and single-quoted strings."""
+    text = JINJA.sub(" ", ENGINE_MACRO.sub(" ", source))
+    text = re.sub(r"--[^\n]*", " ", text)
+    return re.sub(r"'(?:[^']|'')*'", "''", text)
+
+
+def quoted_names_in_jinja(source: str) -> list[str]:
+    """Jinja string literals that hold a double quote outside a SQL literal ('"文号"', 'v."' ~ name ~ '"'): SQL text
+    built in Jinja that would quote a name the DuckDB way."""
+    code = " ".join(m.group(0) for m in JINJA.finditer(ENGINE_MACRO.sub(" ", source)) if not m.group(0).startswith("{#"))
+    return [s for s in JINJA_STRING.findall(code) if s.startswith("'") and '"' in s]
+
+
+@pytest.mark.parametrize("path", portable_sql_files(), ids=lambda p: str(p.relative_to(DBT_PROJECT_DIR)))
+def test_sql_has_no_double_quoted_names_and_no_caret(path):
+    source = path.read_text(encoding="utf-8")
+    sql = sql_text(source)
+    assert '"' not in sql, f"a double-quoted name in SQL: use {{{{ ident('…') }}}} ({sql[sql.index(chr(34)) - 40:][:80]!r})"
+    assert "^" not in sql, "`^` is XOR in Spark: use power(x, n)"
+    if str(path.relative_to(DBT_PROJECT_DIR)) not in DUCKDB_ONLY:
+        quoted = quoted_names_in_jinja(source)
+        assert not quoted, f"a double-quoted name built in Jinja: use ident() ({quoted[:3]})"
+
+
+def test_the_lint_finds_what_it_forbids():
+    assert '"' in sql_text('select "行政相对人名称" from x')
+    assert '"' not in sql_text("select {{ ident('行政相对人名称') }}, '\"literal\"' from x -- \"comment\"")
+    assert "^" in sql_text("select 2 ^ 60")
+    assert quoted_names_in_jinja("""{% set key = ['"承诺书编号"', 'subject_id'] %}""")
+    assert quoted_names_in_jinja("""{{ published_item(item, 'v."' ~ item.item ~ '"') }}""")
+    assert not quoted_names_in_jinja("""{{ list_literal(["'罚款'"]) }} {{ f("case when x = '甲' then " ~ y ~ " end") }}""")
+    assert not sql_text('{% macro default__json_value(j, k) -%} json_extract_string({{ j }}, \'$."{{ k }}"\') {%- endmacro %}').strip(" '")
