@@ -158,7 +158,10 @@ def run_benchmark(subjects: int, seed: int, daily_records: int, home: Path | Non
     from credit_tools.demo.generator import generate_drop
     from credit_tools.floor import measure_floor
 
-    home = Path(home or os.environ.get("CREDIT_BENCH_HOME") or tempfile.mkdtemp(prefix="credit-bench-"))
+    # A folder someone named (--home, CREDIT_BENCH_HOME) is kept, with its drop and its last release; a temporary
+    # one is removed unless CREDIT_BENCH_KEEP is set.
+    named = home or os.environ.get("CREDIT_BENCH_HOME")
+    home = Path(named or tempfile.mkdtemp(prefix="credit-bench-"))
     feed_dir = home / "feeds"
     os.environ.update(CREDIT_HOME=str(home), CREDIT_FEED_DIR=str(feed_dir), DAGSTER_HOME=str(home / "dagster"))
     os.environ.pop("CREDIT_AS_OF", None)
@@ -211,7 +214,7 @@ def run_benchmark(subjects: int, seed: int, daily_records: int, home: Path | Non
             stages.detail(", ".join(f"{k} {v:.1f} s" for k, v in _steps(instance, run_id).items()))
             stages.detail(_manifest_line(home / "publish"))
     _print_table(stages)
-    if not os.environ.get("CREDIT_BENCH_KEEP") and not os.environ.get("CREDIT_BENCH_HOME"):
+    if not named and not os.environ.get("CREDIT_BENCH_KEEP"):
         shutil.rmtree(home, ignore_errors=True)
     return 0
 
