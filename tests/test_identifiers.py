@@ -101,7 +101,9 @@ def test_stdnum_validate_would_crash_on_retired_county():
         wrong_last(ORDINARY_ID),
         with_ric_check("32028119900230002"),  # 30 February
         with_ric_check("32028118991231002"),  # before 1900
-        with_ric_check("320281" + (date.today() + timedelta(days=1)).strftime("%Y%m%d") + "002"),
+        # Born in the future by any clock: two days ahead, so neither the platform's time zone (Asia/Shanghai is a
+        # day ahead of UTC every evening) nor a run crossing midnight after collection makes it today.
+        with_ric_check("320281" + (date.today() + timedelta(days=2)).strftime("%Y%m%d") + "002"),
         ORDINARY_ID[:17],
         ORDINARY_ID[:17] + "x",  # lower-case x is the caller's to upper-case
         "3202811990010100A",
