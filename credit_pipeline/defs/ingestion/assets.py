@@ -42,7 +42,7 @@ def _feed_specs() -> list[dg.AssetSpec]:
     return specs
 
 
-def _metadata(report: FeedIngestReport) -> dict:
+def _metadata(report: FeedIngestReport, tally: SuiteTally) -> dict:
     deliveries = [
         {"file": d.file_path, "status": d.status, "rows_in": d.rows_in, "accepted": d.rows_accepted,
          "set_aside": d.rows_set_aside, "by_rule": ", ".join(f"{k}: {v}" for k, v in d.set_aside_by_rule.items())}
@@ -59,6 +59,7 @@ def _metadata(report: FeedIngestReport) -> dict:
         "problems": dg.MetadataValue.json([str(p) for p in report.problems]),
         "attention": dg.MetadataValue.json([a for d in report.ingested if (a := d.needs_attention)]),
         "unchanged_files": report.unchanged_files,
+        "gx_seconds": round(tally.seconds, 2),
         "deliveries": dg.MetadataValue.md(markdown_table(deliveries)) if deliveries else "no new delivery",
         "sample_errors": dg.MetadataValue.md("\n".join(f"- `{e}`" for e in errors)) if errors else "none",
     }
@@ -108,8 +109,8 @@ def ingest_feed_drop(context: dg.AssetExecutionContext, credit: CreditResource):
                 for outcome in flagged[:LOGGED_DELIVERIES]:
                     context.log.warning(outcome.line())
                 if len(flagged) > LOGGED_DELIVERIES:
-                    context.log.info(f"{feed.feed}: {len(flagged) - LOGGED_DELIVERIES:,} more deliveries with rows set "
-                                     "aside (the asset's `deliveries` metadata, department_quality)")
+                    context.log.info(f"{feed.feed}: {len(flagged) - LOGGED_DELIVERIES:,} more deliveries like these "
+                                     "(the asset's `deliveries` metadata, department_quality)")
                 for problem in report.problems:
                     context.log.warning(str(problem))
             problems = elsewhere + [p for r in reports.values() for p in r.problems]
@@ -127,8 +128,7 @@ def ingest_feed_drop(context: dg.AssetExecutionContext, credit: CreditResource):
         for feed in feeds:
             if feed_key(feed.feed) in selected:
                 report = reports[feed.feed]
-                metadata = _metadata(report) | {"gx_seconds": round(tallies[feed.feed].seconds, 2)}
-                yield dg.MaterializeResult(asset_key=feed_key(feed.feed), metadata=metadata)
+                yield dg.MaterializeResult(asset_key=feed_key(feed.feed), metadata=_metadata(report, tallies[feed.feed]))
                 yield rows_reconcile(con, lake, feed.feed, report.batches)
                 yield catalogue_gate(con, lake, feed, tallies[feed.feed], docs)
     for key in (LEDGER_KEY, SET_ASIDE_KEY):
