@@ -96,7 +96,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
     with console(sys.stderr):  # each stage's bar on a terminal, plain lines otherwise; the results on stdout
         return run_benchmark(subjects=args.subjects, seed=args.seed, daily_records=args.daily_records,
-                             home=Path(args.home).resolve() if args.home else None, engine=args.engine)
+                             home=Path(args.home).resolve() if args.home else None, engine=args.engine,
+                             spark_only=args.spark_only)
 
 
 def cmd_bench_check(args: argparse.Namespace) -> int:
@@ -235,6 +236,9 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--home", help="a folder to build in and keep (its drop is reused when there is one)")
     bench.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb",
                        help="spark: the full build on DuckDB, then on Spark from the same lake, then a day's delivery on Spark")
+    bench.add_argument("--spark-only", action="store_true",
+                       help="with --home holding a DuckDB release of the bench's drop: the floor and Spark's full build "
+                            "from that home's lake, compared with its release (the city size in one Spark build)")
     bench.set_defaults(func=cmd_bench)
     bchk = sub.add_parser("bench-check", help="time check and report per subject on a published release")
     bchk.add_argument("--home", required=True, help="a CREDIT_HOME with a published release")

@@ -146,12 +146,14 @@ def _add_daily_delivery(feed_dir: Path, records: int, seed: int, as_of: date) ->
     return delivered
 
 
-def run_benchmark(subjects: int, seed: int, daily_records: int, home: Path | None = None, engine: str = "duckdb") -> int:
+def run_benchmark(subjects: int, seed: int, daily_records: int, home: Path | None = None, engine: str = "duckdb",
+                  spark_only: bool = False) -> int:
     """Generate (or reuse, with CREDIT_BENCH_HOME) a drop; floor; full build; a day's delivery; a repair.
 
     With engine spark: the full build on DuckDB (the reference), then every model built and published again on
     Spark from the same lake; the day's delivery on DuckDB, then the same day on Spark (ingested already: its
-    rating and publication). A repair on Spark is a full build like the day's, so it is not measured apart."""
+    rating and publication). A repair on Spark is a full build like the day's, so it is not measured apart.
+    With spark_only, a kept home's lake and DuckDB release are the reference: the floor, then Spark's full build."""
     import dagster as dg
 
     from credit_pipeline.instance import prepare_instance
@@ -165,6 +167,8 @@ def run_benchmark(subjects: int, seed: int, daily_records: int, home: Path | Non
     feed_dir = home / "feeds"
     os.environ.update(CREDIT_HOME=str(home), CREDIT_FEED_DIR=str(feed_dir), DAGSTER_HOME=str(home / "dagster"))
     os.environ.pop("CREDIT_AS_OF", None)
+    if spark_only:
+        return _spark_only(home, feed_dir)
     for built in ("lake", "warehouse.duckdb", "releases", "publish", "dagster", "tmp", "spark"):
         path = home / built
         shutil.rmtree(path, ignore_errors=True) if path.is_dir() and not path.is_symlink() else path.unlink(missing_ok=True)
@@ -216,6 +220,40 @@ def run_benchmark(subjects: int, seed: int, daily_records: int, home: Path | Non
     _print_table(stages)
     if not named and not os.environ.get("CREDIT_BENCH_KEEP"):
         shutil.rmtree(home, ignore_errors=True)
+    return 0
+
+
+def _spark_only(home: Path, feed_dir: Path) -> int:
+    """The floor and Spark's full build on a kept home whose lake and DuckDB release (as of the bench's date) are
+    there already: at the city size a whole Spark benchmark (DuckDB's build, Spark's, the day on both) outlasts the
+    time a shared machine is free, and Spark's day is a full build again (it rates every subject)."""
+    import dagster as dg
+
+    from credit_pipeline.instance import prepare_instance
+    from credit_pipeline.publish import read_manifest
+    from credit_tools.floor import measure_floor
+
+    release = read_manifest(home / "publish") if (home / "publish").exists() else None
+    if not release or release["engine"] != "duckdb" or release["as_of_date"] != BENCH_AS_OF.isoformat():
+        raise SystemExit(f"bench --spark-only: {home} holds no DuckDB release as of {BENCH_AS_OF} "
+                         f"(run the bench with --home {home} first)")
+    shutil.rmtree(home / "spark", ignore_errors=True)
+    print(f"benchmark: Spark's full build on the lake of {home} (DuckDB's release {release['run_id']} the reference)")
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB, "
+          f"Python {platform.python_version()}, load average {os.getloadavg()[0]:.1f} at start; {date.today()}")
+    stages = Stages()
+    with stages.stage("floor"):
+        floor = measure_floor(feed_dir)
+    stages.floor = stages.rows[-1][1]
+    stages.detail(f"{floor['records']:,} CSV records of {floor['subjects']:,} subjects in {floor['files']:,} files: "
+                  f"{floor['records'] / stages.floor:,.0f} records/s")
+    prepare_instance()
+    with dg.DagsterInstance.get() as instance:
+        with stages.stage("full build on Spark (the same lake)"):
+            run = _run_job(instance, "credit_daily", BENCH_AS_OF, engine="spark")
+        stages.detail(", ".join(f"{k} {v:.1f} s" for k, v in _steps(instance, run.run_id).items()))
+        _check_engines_agree(home / "publish", stages)
+    _print_table(stages)
     return 0
 
 
