@@ -1,6 +1,6 @@
 -- The lifecycle of every objection (异议) and repair application (信用修复), one row per transition with
 -- when and why (SPEC §5: every change is kept). Built from every delivered state in the raw layer, which
--- is append-only, so no rebuild loses a step.
+-- is append-only, so no rebuild loses a step. A case is its number and its subject (stg_objection_events).
 --   异议:     已接收 → 异议处理中 → 更正 / 撤销 / 维持 (处理单位's decision)
 --   信用修复: 已申请 → 受理中 → 同意 / 不同意; the pipeline refuses by rule at once, with the reason
 --            (before the minimum publicity period, an unpublished penalty, an unknown record).
@@ -50,7 +50,7 @@ ordered as (
         lag(state) over w as previous_state,
         row_number() over w as delivered_step
     from (select * from objection_states union all select * from repair_states)
-    window w as (partition by case_kind, case_id order by {{ delivery_order('asc', staged=true) }})
+    window w as (partition by case_kind, case_id, subject_id order by {{ delivery_order('asc', staged=true) }})
 ),
 transitions as (
     -- Receipt of the application, from its first delivery.
@@ -69,17 +69,18 @@ transitions as (
     from ordered where previous_state is distinct from state
 ),
 current_cases as (
-    select '异议' as case_kind, objection_id as case_id, due_on, due_calendar_source, is_overdue, record_department_id
+    select '异议' as case_kind, objection_id as case_id, subject_id, due_on, due_calendar_source, is_overdue,
+           record_department_id
     from {{ ref('int_objections') }}
     union all
-    select '信用修复', repair_id, due_on, due_calendar_source, is_overdue, record_department_id
+    select '信用修复', repair_id, subject_id, due_on, due_calendar_source, is_overdue, record_department_id
     from {{ ref('int_repairs') }}
 )
 select
     t.subject_id,
     t.case_kind,
     t.case_id,
-    cast(row_number() over (partition by t.case_kind, t.case_id order by t.step) as bigint) as transition_seq,  -- an INT in Spark
+    cast(row_number() over (partition by t.case_kind, t.case_id, t.subject_id order by t.step) as bigint) as transition_seq,  -- an INT in Spark
     t.from_state,
     t.to_state,
     t.state_on,
@@ -98,5 +99,5 @@ select
     t.delivery_date,
     d.ingested_at as recorded_at
 from transitions t
-left join current_cases c using (case_kind, case_id)
+left join current_cases c using (case_kind, case_id, subject_id)
 left join {{ ref('stg_deliveries') }} d using (delivery_id)
