@@ -8,7 +8,11 @@ macros) and the DuckDB-only scoped re-rating may spell what their engine needs.
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -58,3 +62,24 @@ def test_the_lint_finds_what_it_forbids():
     assert quoted_names_in_jinja("""{{ published_item(item, 'v."' ~ item.item ~ '"') }}""")
     assert not quoted_names_in_jinja("""{{ list_literal(["'罚款'"]) }} {{ f("case when x = '甲' then " ~ y ~ " end") }}""")
     assert not sql_text('{% macro default__json_value(j, k) -%} json_extract_string({{ j }}, \'$."{{ k }}"\') {%- endmacro %}').strip(" '")
+
+
+def _compile_on_spark(tmp_path: Path, *vars_args: str) -> subprocess.CompletedProcess:
+    """`dbt compile` of one model for the spark target: compiling opens no Spark session (no cache, no introspection)."""
+    return subprocess.run(
+        [str(Path(sys.executable).parent / "dbt"), "compile", "--target", "spark", "--select", "stg_penalties",
+         "--no-populate-cache", "--no-introspect", *vars_args, "--project-dir", str(DBT_PROJECT_DIR),
+         "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(tmp_path / "target")],
+        env=os.environ | {"CREDIT_HOME": str(tmp_path / "home")}, capture_output=True, text=True)
+
+
+def test_on_spark_a_run_without_the_as_of_date_is_refused_and_with_it_the_date_is_a_literal(tmp_path):
+    """Spark has no pipeline.run_as_of to read: a dbt command without the var would rate as of 1970-01-01 (every
+    record ahead of it, nothing in force). It is refused with the var's name; given, the date is in the SQL."""
+    refused = _compile_on_spark(tmp_path)
+    assert refused.returncode != 0
+    assert "On Spark the as-of date is the var as_of_date" in refused.stdout + refused.stderr
+    given = _compile_on_spark(tmp_path, "--vars", json.dumps({"as_of_date": "2026-06-30"}))
+    assert given.returncode == 0, given.stdout[-2000:]
+    sql = next((tmp_path / "target" / "compiled").rglob("stg_penalties.sql")).read_text(encoding="utf-8")
+    assert "_delivery_date <= date '2026-06-30'" in sql and "run_as_of" not in sql
