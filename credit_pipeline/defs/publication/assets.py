@@ -7,7 +7,7 @@ import dagster as dg
 from dagster_dbt import DbtCliResource
 
 from credit_pipeline.defs.rating.assets import ENGINE, SPARK_TARGET_PATH
-from credit_pipeline.progress import Stage
+from credit_pipeline.progress import Stage, tool_chatter_hidden
 from credit_pipeline.publish import publish
 from credit_pipeline.publish import published_marts as mart_names  # the asset below takes the name
 from credit_pipeline.resources import CreditResource
@@ -56,7 +56,8 @@ def _run_operation(dbt: DbtCliResource):
     """A macro of the dbt project run on the Spark target the build used (Spark writes the release's files)."""
 
     def run(macro: str, args: dict) -> None:
-        dbt.cli(["run-operation", macro, "--args", json.dumps(args), "--target", spark_target_from_environment()],
-                target_path=SPARK_TARGET_PATH).wait()
+        with tool_chatter_hidden():  # dbt's lines, as in the build: the stage's own lines say it on the console
+            dbt.cli(["run-operation", macro, "--args", json.dumps(args), "--target", spark_target_from_environment()],
+                    target_path=SPARK_TARGET_PATH).wait()
 
     return run
