@@ -45,11 +45,14 @@ class NoArchive(QueryRefused):
 class Door:
     settings: Settings
     release: Callable[[], AbstractContextManager[Release]]
-    log: Callable[[dict], dict]  # appends an entry durably and returns it as written
+    log: Callable[[dict], object]  # appends an entry durably (or queues it for a caller that awaits it before answering)
     details: dict = field(default_factory=dict)  # logged with every query through this door
 
     def with_details(self, **details) -> Door:
         return replace(self, details=self.details | details)
+
+    def with_log(self, log: Callable[[dict], object]) -> Door:
+        return replace(self, log=log)
 
 
 def cli_door(settings: Settings) -> Door:

@@ -393,6 +393,12 @@ class LiveRelease:
                 self._current = None
 
     @property
+    def in_memory(self) -> bool:
+        """Whether the current release holds in memory all it was asked to (a look-up reads no file)."""
+        current = self._current
+        return bool(current and current.held is not None and current.held.done and not current.retired)
+
+    @property
     def loading(self) -> bool:
         """Whether the current release is still loading what it holds in memory."""
         current = self._current

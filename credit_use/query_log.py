@@ -12,6 +12,7 @@ and each request waits until its own entry is on disk, so one fsync serves many 
 
 from __future__ import annotations
 
+import asyncio
 import fcntl
 import json
 import os
@@ -50,16 +51,28 @@ def append_query(log_dir: Path, entry: dict) -> dict:
 
 
 class _Waiting:
-    __slots__ = ("path", "line", "done", "error")
+    """An entry waiting for its group's fsync; `future` (an asyncio future) is for a caller on an event loop."""
+    __slots__ = ("path", "line", "done", "error", "future")
 
-    def __init__(self, path: Path, line: bytes):
-        self.path, self.line, self.done, self.error = path, line, threading.Event(), None
+    def __init__(self, path: Path, line: bytes, future: asyncio.Future | None = None):
+        self.path, self.line, self.done, self.error, self.future = path, line, threading.Event(), None, future
+
+    def finish(self) -> None:
+        self.done.set()
+        if self.future is not None:
+            self.future.get_loop().call_soon_threadsafe(_settle, self.future, self.error)
+
+
+def _settle(future: asyncio.Future, error: BaseException | None) -> None:
+    if not future.done():
+        future.set_exception(error) if error is not None else future.set_result(None)
 
 
 class GroupCommitLog:
     """Appends from many threads, one write and one fsync per group: a writer thread takes every entry
     waiting, appends them in arrival order, syncs, then releases their callers. `append` returns only
-    once its entry is on disk, and raises if it could not be written (the answer must not leave)."""
+    once its entry is on disk, and raises if it could not be written (the answer must not leave). A caller on
+    an event loop `submit`s instead and awaits `written` before it answers, serving other requests meanwhile."""
 
     def __init__(self, log_dir: Path):
         self.log_dir = log_dir
@@ -72,18 +85,26 @@ class GroupCommitLog:
         self._writer.start()
 
     def append(self, entry: dict) -> dict:
+        entry, waiting = self._enqueue(entry, None)
+        waiting.done.wait()
+        if waiting.error is not None:
+            raise waiting.error
+        return entry
+
+    def submit(self, entry: dict) -> _Waiting:
+        """Queue an entry from the running event loop's thread; `await written([...])` before answering."""
+        return self._enqueue(entry, asyncio.get_running_loop().create_future())[1]
+
+    def _enqueue(self, entry: dict, future: asyncio.Future | None) -> tuple[dict, _Waiting]:
         with self._cond:
             if self._closed:
                 raise RuntimeError("the query log is closed")
             # Stamped under the lock, so the times in the file never go backwards.
             entry, path, line = _stamped(self.log_dir, entry)
-            waiting = _Waiting(path, line)
+            waiting = _Waiting(path, line, future)
             self._queue.append(waiting)
             self._cond.notify()
-        waiting.done.wait()
-        if waiting.error is not None:
-            raise waiting.error
-        return entry
+        return entry, waiting
 
     def _run(self) -> None:
         while True:
@@ -103,9 +124,15 @@ class GroupCommitLog:
                     for w in entries:
                         w.error = OSError(f"the query log could not be written: {error!r}")
                 for w in entries:
-                    w.done.set()
+                    w.finish()
             self.groups += 1
             self.entries += len(group)
+
+    @staticmethod
+    async def written(waiting: list[_Waiting]) -> None:
+        """Return once every entry is on disk; raise if one could not be written (the answer must not leave)."""
+        for w in waiting:
+            await w.future
 
     def close(self) -> None:
         """Write what is waiting, then stop the writer."""
