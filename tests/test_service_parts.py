@@ -53,6 +53,38 @@ def test_an_entry_that_cannot_be_written_fails_its_caller(tmp_path):
     log.close()
 
 
+def test_on_the_event_loop_entries_are_awaited_on_disk_and_a_failed_write_fails_the_awaiting_caller(tmp_path):
+    """The service's check on the event loop queues its entries and awaits them: the await returns only once the
+    file holds them (many requests sharing a sync meanwhile), and raises when they could not be written."""
+    import asyncio
+
+    log = GroupCommitLog(tmp_path)
+
+    async def request(n: int) -> None:
+        queued = [log.submit({"query_id": f"{n}-{i}"}) for i in range(3)]
+        await log.written(queued)
+        text = "".join(p.read_text() for p in tmp_path.glob("*.jsonl"))
+        assert all(f'"query_id": "{n}-{i}"' in text for i in range(3))
+
+    async def requests() -> None:
+        await asyncio.gather(*(request(n) for n in range(40)))
+
+    asyncio.run(requests())
+    log.close()
+    assert log.entries == 120 and log.groups < 120
+
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the log folder should be")
+    failing = GroupCommitLog(blocked)
+
+    async def refused() -> None:
+        await failing.written([failing.submit({"query_id": "1"})])
+
+    with pytest.raises(OSError, match="could not be written"):
+        asyncio.run(refused())
+    failing.close()
+
+
 def test_a_subjects_bucket_is_the_one_publication_writes_it_to():
     from credit_pipeline.publish import bucket_sql
 
