@@ -66,8 +66,9 @@ ui: setup
 	VIRTUAL_ENV=$(CURDIR)/$(VENV) PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/dg dev
 
 # ENGINE=spark: the full build on DuckDB and then on Spark (a local session) from the same lake, and a day on Spark.
+# BENCH_ARGS: more options, e.g. "--home DIR" to keep the folder, "--spark-only --home DIR" for Spark's build alone.
 bench: setup $(if $(filter spark,$(ENGINE)),java)
-	$(BIN)/credit-pipeline bench --subjects $${SUBJECTS:-100000} --engine $${ENGINE:-duckdb}
+	$(BIN)/credit-pipeline bench --subjects $${SUBJECTS:-100000} --engine $${ENGINE:-duckdb} $(BENCH_ARGS)
 
 generate: setup
 	$(BIN)/credit-pipeline generate
