@@ -8,7 +8,7 @@
 -- depends_on: {{ source('raw', feed) }}
 {% endfor -%}
 {%- set items = public_catalogue_items() %}
-with published as (
+with published as {{ inlined_cte() }} (
     select
         s.record_id, s.subject_id, s.subject_type, s.feed, s.document_no, s.delivery_id, s.source_file, s.source_line,
         {{ public_subject_id('s.subject_id', 's.subject_type') }} as public_subject_id,
