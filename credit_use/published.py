@@ -325,10 +325,9 @@ class LiveRelease:
     """The current release, kept open between queries and following the publish symlink.
 
     Each `use()` reads the symlink (one readlink under the lock; a full resolution when its text changed or it is
-    not a link). A query that finds it
-    moved opens the new release (the queries arriving meanwhile wait the ~20 ms that takes rather than
-    open it twice or answer from the old one); queries already on the old release finish there, and the
-    last one out closes it. `hold` names the marts and columns to hold in memory (mart -> columns)."""
+    not a link). A query that finds it moved opens the new release (the queries arriving meanwhile wait the
+    ~20 ms that takes rather than open it twice or answer from the old one); queries already on the old release
+    finish there, and the last one out closes it. `hold` names the marts and columns to hold in memory (mart -> columns)."""
 
     def __init__(self, publish_dir: Path, config: dict | None = None, hold: dict[str, str] | None = None):
         self.publish_dir = publish_dir

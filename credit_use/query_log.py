@@ -60,7 +60,10 @@ class _Waiting:
     def finish(self) -> None:
         self.done.set()
         if self.future is not None:
-            self.future.get_loop().call_soon_threadsafe(_settle, self.future, self.error)
+            try:
+                self.future.get_loop().call_soon_threadsafe(_settle, self.future, self.error)
+            except RuntimeError:  # the loop has closed (the process is stopping): nobody waits, the writer goes on
+                pass
 
 
 def _settle(future: asyncio.Future, error: BaseException | None) -> None:

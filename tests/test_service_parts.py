@@ -85,6 +85,20 @@ def test_on_the_event_loop_entries_are_awaited_on_disk_and_a_failed_write_fails_
     failing.close()
 
 
+def test_the_log_writer_survives_a_request_whose_event_loop_has_closed(tmp_path):
+    """A service stopping with an entry in flight: its loop is gone when the sync ends; the writer must go on."""
+    import asyncio
+
+    log = GroupCommitLog(tmp_path)
+    loop = asyncio.new_event_loop()
+    waiting = log._enqueue({"query_id": "orphan"}, loop.create_future())[1]
+    loop.close()
+    waiting.done.wait(5)
+    assert log._enqueue({"query_id": "after"}, None)[1].done.wait(5), "the writer thread died"
+    log.close()
+    assert [q["query_id"] for q in read_queries(tmp_path)] == ["orphan", "after"]
+
+
 def test_a_subjects_bucket_is_the_one_publication_writes_it_to():
     from credit_pipeline.publish import bucket_sql
 
