@@ -35,7 +35,7 @@ from pathlib import Path
 import duckdb
 
 from credit_pipeline.ingest.rules import literal, quote
-from credit_pipeline.settings import DBT_MANIFEST
+from credit_pipeline.settings import DBT_MANIFEST, duckdb_memory
 
 KEEP_RELEASES = 3
 ROWS_PER_BUCKET = 100_000  # a repair rewrites one file per mart of about this many rows, whatever the archive's size
@@ -202,7 +202,11 @@ def build_release(warehouse: Path, releases_dir: Path, run_id: str, as_of: str, 
                   engine: str = "duckdb", on_mart: Callable[[int], None] | None = None) -> Path | None:
     """Write a new release folder (nothing a reader sees changes yet); None when nothing changed since `previous`."""
     previous_manifest = read_manifest(previous) if previous else None
-    con = duckdb.connect(config={"preserve_insertion_order": False})
+    # Within dbt's memory, spilling under the home: unbounded, a city's full release held 14.4 GiB.
+    spill = releases_dir.parent / "tmp" / "publish"
+    spill.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(config={"preserve_insertion_order": False, "memory_limit": duckdb_memory(),
+                                 "temp_directory": str(spill)})
     try:
         con.execute(f"attach {literal(str(warehouse))} as warehouse (read_only)")
         rated_through = con.execute("select max(rated_at) from warehouse.pipeline.ratings").fetchone()[0]

@@ -138,6 +138,14 @@ class Settings:
             raise SettingError(f"{name} must be {expected}; {self.feed_dir} cannot be read by this user")
 
 
+DUCKDB_MEMORY = "6GB"  # dbt_project/profiles.yml's default for CREDIT_DUCKDB_MEMORY too (a test keeps them equal)
+
+
+def duckdb_memory() -> str:
+    """What DuckDB may hold in memory for a dbt build or a publication before it spills to disk."""
+    return os.environ.get("CREDIT_DUCKDB_MEMORY") or DUCKDB_MEMORY
+
+
 def default_home() -> Path:
     return Path(os.environ.get("CREDIT_HOME") or PROJECT_ROOT / ".credit_home").resolve()
 

@@ -74,3 +74,15 @@ def test_class_floors_are_the_specs():
     with open(DBT_PROJECT_DIR / "seeds" / "rules" / "rule_record_points.csv", encoding="utf-8") as f:
         floors = {row["record_kind"]: row["class_floor"] for row in csv.DictReader(f) if row["class_floor"]}
     assert floors == {"court_失信被执行人": "严重失信", "list_严重失信主体名单": "严重失信", "penalty_严重": "一般失信"}
+
+
+def test_dbt_and_publication_default_to_the_same_duckdb_memory(monkeypatch):
+    """One memory budget for DuckDB's heavy work: the profile's default for dbt builds is the one publication uses."""
+    from credit_pipeline.settings import DBT_PROJECT_DIR, DUCKDB_MEMORY, duckdb_memory
+
+    profile = (DBT_PROJECT_DIR / "profiles.yml").read_text(encoding="utf-8")
+    assert f"env_var('CREDIT_DUCKDB_MEMORY', '{DUCKDB_MEMORY}')" in profile
+    monkeypatch.delenv("CREDIT_DUCKDB_MEMORY", raising=False)
+    assert duckdb_memory() == DUCKDB_MEMORY
+    monkeypatch.setenv("CREDIT_DUCKDB_MEMORY", "3GB")
+    assert duckdb_memory() == "3GB"
