@@ -22,6 +22,7 @@ from pathlib import Path
 import psutil
 
 BENCH_AS_OF = date(2026, 11, 20)
+SPARK_FULL_BUILD = "full build on Spark (the same lake)"
 DAILY_SEQUENCE = 900  # the benchmark's day of deliveries and its repairs carry _900.. in their names: removed before a rerun
 
 
@@ -113,6 +114,33 @@ def _run_job(instance, job: str, as_of: date, tags: dict | None = None, engine: 
         run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}})
 
 
+def _timed_run(instance, stages: Stages, label: str, as_of: date, engine: str = "duckdb", note: str = "") -> None:
+    """One stage: the daily job as of a date on an engine, timed, with the seconds of each of its steps."""
+    with stages.stage(label, note):
+        run = _run_job(instance, "credit_daily", as_of, engine=engine)
+    stages.detail(_steps_line(instance, run.run_id))
+
+
+def _steps_line(instance, run_id: str) -> str:
+    return ", ".join(f"{k} {v:.1f} s" for k, v in _steps(instance, run_id).items())
+
+
+def _print_machine() -> None:
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB, "
+          f"Python {platform.python_version()}, load average {os.getloadavg()[0]:.1f} at start; {date.today()}")
+
+
+def _floor(stages: Stages, feed_dir: Path) -> None:
+    """The floor stage (credit_tools/floor.py) on the drop; the stages' ratios are to its seconds."""
+    from credit_tools.floor import measure_floor
+
+    with stages.stage("floor"):
+        floor = measure_floor(feed_dir)
+    stages.floor = stages.rows[-1][1]
+    stages.detail(f"{floor['records']:,} CSV records of {floor['subjects']:,} subjects in {floor['files']:,} files: "
+                  f"{floor['records'] / stages.floor:,.0f} records/s")
+
+
 def _add_daily_delivery(feed_dir: Path, records: int, seed: int, as_of: date) -> int:
     """A day's deliveries: about `records` records generated afresh, delivered as one file per feed and department
     dated `as_of` (as departments deliver a day's decisions), in UTF-8."""
@@ -158,7 +186,6 @@ def run_benchmark(subjects: int, seed: int, daily_records: int, home: Path | Non
 
     from credit_pipeline.instance import prepare_instance
     from credit_tools.demo.generator import generate_drop
-    from credit_tools.floor import measure_floor
 
     # A folder someone named (--home, CREDIT_BENCH_HOME) is kept, with its drop and its last release; a temporary
     # one is removed unless CREDIT_BENCH_KEEP is set.
@@ -173,49 +200,36 @@ def run_benchmark(subjects: int, seed: int, daily_records: int, home: Path | Non
         path = home / built
         shutil.rmtree(path, ignore_errors=True) if path.is_dir() and not path.is_symlink() else path.unlink(missing_ok=True)
     print(f"benchmark: {subjects:,} subjects, seed {seed}, as of {BENCH_AS_OF}, in {home}, engine {engine}")
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB, "
-          f"Python {platform.python_version()}, load average {os.getloadavg()[0]:.1f} at start; {date.today()}")
+    _print_machine()
     for earlier in feed_dir.glob(f"*/*_{DAILY_SEQUENCE // 100}[0-9][0-9].*"):
         earlier.unlink()  # what an earlier benchmark added on top of the drop
     stages = Stages()
     if not (feed_dir.exists() and any(feed_dir.iterdir())):
         with stages.stage("generate the drop"):
             generate_drop(feed_dir, subjects=subjects, seed=seed, as_of=BENCH_AS_OF)
-    with stages.stage("floor"):
-        floor = measure_floor(feed_dir)
-    stages.floor = stages.rows[-1][1]
-    stages.detail(f"{floor['records']:,} CSV records of {floor['subjects']:,} subjects in {floor['files']:,} files: "
-                  f"{floor['records'] / stages.floor:,.0f} records/s")
+    _floor(stages, feed_dir)
 
     prepare_instance()
     with dg.DagsterInstance.get() as instance:
-        with stages.stage("full build (ingest → publish)"):
-            run = _run_job(instance, "credit_daily", BENCH_AS_OF)
-        stages.detail(", ".join(f"{k} {v:.1f} s" for k, v in _steps(instance, run.run_id).items()))
+        _timed_run(instance, stages, "full build (ingest → publish)", BENCH_AS_OF)
         if engine == "spark":
-            with stages.stage("full build on Spark (the same lake)"):
-                run = _run_job(instance, "credit_daily", BENCH_AS_OF, engine="spark")
-            stages.detail(", ".join(f"{k} {v:.1f} s" for k, v in _steps(instance, run.run_id).items()))
+            _timed_run(instance, stages, SPARK_FULL_BUILD, BENCH_AS_OF, engine="spark")
             _check_engines_agree(home / "publish", stages)
 
         next_day = BENCH_AS_OF + timedelta(days=1)
         added = _add_daily_delivery(feed_dir, daily_records, seed, next_day)
-        with stages.stage("a day's delivery, as of the next day", f"{added:,} records"):
-            run = _run_job(instance, "credit_daily", next_day)
-        stages.detail(", ".join(f"{k} {v:.1f} s" for k, v in _steps(instance, run.run_id).items()))
+        _timed_run(instance, stages, "a day's delivery, as of the next day", next_day, note=f"{added:,} records")
         stages.detail(_manifest_line(home / "publish"))
         if engine == "spark":
             # The day is in the lake now: Spark ingests nothing, rates every subject and publishes every bucket.
-            with stages.stage("the same day on Spark", f"{added:,} records"):
-                run = _run_job(instance, "credit_daily", next_day, engine="spark")
-            stages.detail(", ".join(f"{k} {v:.1f} s" for k, v in _steps(instance, run.run_id).items()))
+            _timed_run(instance, stages, "the same day on Spark", next_day, engine="spark", note=f"{added:,} records")
             stages.detail(_manifest_line(home / "publish"))
             _check_engines_agree(home / "publish", stages)
 
         for n in range(1, 3 if engine == "duckdb" else 1):
             landed, run_id = _land_repair(instance, home, next_day, n)
             stages.record(f"a repair landing → republished ({n})", landed)
-            stages.detail(", ".join(f"{k} {v:.1f} s" for k, v in _steps(instance, run_id).items()))
+            stages.detail(_steps_line(instance, run_id))
             stages.detail(_manifest_line(home / "publish"))
     _print_table(stages)
     if not named and not os.environ.get("CREDIT_BENCH_KEEP"):
@@ -231,7 +245,6 @@ def _spark_only(home: Path, feed_dir: Path) -> int:
 
     from credit_pipeline.instance import prepare_instance
     from credit_pipeline.publish import read_manifest
-    from credit_tools.floor import measure_floor
 
     release = read_manifest(home / "publish") if (home / "publish").exists() else None
     if not release or release["engine"] != "duckdb" or release["as_of_date"] != BENCH_AS_OF.isoformat():
@@ -239,19 +252,12 @@ def _spark_only(home: Path, feed_dir: Path) -> int:
                          f"(run the bench with --home {home} first)")
     shutil.rmtree(home / "spark", ignore_errors=True)
     print(f"benchmark: Spark's full build on the lake of {home} (DuckDB's release {release['run_id']} the reference)")
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB, "
-          f"Python {platform.python_version()}, load average {os.getloadavg()[0]:.1f} at start; {date.today()}")
+    _print_machine()
     stages = Stages()
-    with stages.stage("floor"):
-        floor = measure_floor(feed_dir)
-    stages.floor = stages.rows[-1][1]
-    stages.detail(f"{floor['records']:,} CSV records of {floor['subjects']:,} subjects in {floor['files']:,} files: "
-                  f"{floor['records'] / stages.floor:,.0f} records/s")
+    _floor(stages, feed_dir)
     prepare_instance()
     with dg.DagsterInstance.get() as instance:
-        with stages.stage("full build on Spark (the same lake)"):
-            run = _run_job(instance, "credit_daily", BENCH_AS_OF, engine="spark")
-        stages.detail(", ".join(f"{k} {v:.1f} s" for k, v in _steps(instance, run.run_id).items()))
+        _timed_run(instance, stages, SPARK_FULL_BUILD, BENCH_AS_OF, engine="spark")
         _check_engines_agree(home / "publish", stages)
     _print_table(stages)
     return 0
