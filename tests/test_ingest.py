@@ -411,3 +411,26 @@ def test_a_department_code_with_a_wrong_check_character_is_named_and_the_deliver
     drop(credit_env, [penalty(行政处罚决定书文号="2")], f"{SAMR}_20260506.csv")
     (right,) = ingest(credit_env).ingested
     assert right.department_id_valid and right.needs_attention is None
+
+
+def test_each_raw_folder_keeps_its_columns_in_a_schema_file_and_a_copy_spark_reads(tmp_path):
+    """_schema.parquet holds a folder's columns (zero rows); schemas/<name>.parquet is the same file under a name
+    Spark does not skip. A lost copy comes back; columns that changed rewrite both."""
+    lake, xzcf = Lake(tmp_path / "lake"), load_catalogue()["xzcf"]
+
+    def columns(path):
+        with duckdb.connect() as con:
+            return [tuple(r[:2]) for r in con.execute(f"describe select * from read_parquet('{path}')").fetchall()]
+
+    with duckdb.connect() as con:
+        lake.ensure(con, [xzcf])
+        schema, copy = lake.folder("xzcf") / lake_module.SCHEMA_FILE, lake.schema_file("xzcf")
+        assert columns(schema) == columns(copy) == lake_module.feed_columns(xzcf)
+        assert lake.schema_file("_deliveries").name == "deliveries.parquet"
+        copy.unlink()
+        lake.ensure(con, [xzcf])
+        assert columns(copy) == lake_module.feed_columns(xzcf)
+        con.execute(f"copy (select 1 as stale) to '{schema}' (format parquet)")
+        con.execute(f"copy (select 1 as stale) to '{copy}' (format parquet)")
+        lake.ensure(con, [xzcf])
+        assert columns(schema) == columns(copy) == lake_module.feed_columns(xzcf)

@@ -122,14 +122,12 @@ class Lake:
             folder = self.folder(name)
             folder.mkdir(parents=True, exist_ok=True)
             schema, visible = folder / SCHEMA_FILE, self.schema_file(name)
-            if schema.exists():
-                have = [tuple(r[:2]) for r in con.execute(f"describe select * from read_parquet({literal(str(schema))})").fetchall()]
-                if have == columns:
-                    if not visible.exists():
-                        visible.parent.mkdir(parents=True, exist_ok=True)
-                        shutil.copyfile(schema, visible)
-                    continue
-            self._write(con, _empty_select(columns), schema)
+            current = schema.exists() and columns == [
+                tuple(r[:2]) for r in con.execute(f"describe select * from read_parquet({literal(str(schema))})").fetchall()]
+            if not current:
+                self._write(con, _empty_select(columns), schema)
+            elif visible.exists():
+                continue
             visible.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(schema, visible)
 
