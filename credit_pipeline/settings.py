@@ -51,9 +51,12 @@ SPARK_TARGETS = ("spark", "spark_thrift", "spark_connect")
 
 def engine_from_environment() -> str:
     """CREDIT_ENGINE: what builds the dbt models, `duckdb` (the default: one machine) or `spark` (dbt-spark)."""
-    value = os.environ.get("CREDIT_ENGINE", "").strip() or "duckdb"
+    return _engine(os.environ.get("CREDIT_ENGINE", "").strip() or "duckdb", "CREDIT_ENGINE")
+
+
+def _engine(value: str, named: str) -> str:
     if value not in ENGINES:
-        raise SettingError(f"CREDIT_ENGINE must be one of {', '.join(ENGINES)}, not {value!r}")
+        raise SettingError(f"{named} must be one of {', '.join(ENGINES)}, not {value!r}")
     return value
 
 
@@ -160,7 +163,5 @@ def load_settings(as_of: date | None = None, home: Path | None = None, feed_dir:
     engine may be given instead. Raises SettingError for a CREDIT_AS_OF or CREDIT_ENGINE it cannot use."""
     home = Path(home).resolve() if home else default_home()
     feed_dir = Path(feed_dir).resolve() if feed_dir else default_feed_dir(home)
-    if engine is not None and engine not in ENGINES:
-        raise SettingError(f"the engine must be one of {', '.join(ENGINES)}, not {engine!r}")
     return Settings(home=home, feed_dir=feed_dir, as_of=as_of or as_of_from_environment() or platform_today(),
-                    engine=engine or engine_from_environment())
+                    engine=engine_from_environment() if engine is None else _engine(engine, "the engine"))

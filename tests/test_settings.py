@@ -71,3 +71,15 @@ def test_a_fresh_home_without_a_drop_is_refused_rather_than_published_empty(monk
     err = capsys.readouterr().err.strip()
     assert "CREDIT_FEED_DIR (unset: $CREDIT_HOME/feeds)" in err and str(home / "feeds") in err
     assert not (home / "publish").exists()
+
+
+def test_an_engine_is_duckdb_or_spark_from_the_environment_or_given(monkeypatch):
+    monkeypatch.delenv("CREDIT_ENGINE", raising=False)
+    assert load_settings().engine == "duckdb" and load_settings(engine="spark").engine == "spark"
+    monkeypatch.setenv("CREDIT_ENGINE", "spark")
+    assert load_settings().engine == "spark" and load_settings(engine="duckdb").engine == "duckdb"
+    monkeypatch.setenv("CREDIT_ENGINE", "postgres")
+    with pytest.raises(SettingError, match="CREDIT_ENGINE must be one of duckdb, spark, not 'postgres'"):
+        load_settings()
+    with pytest.raises(SettingError, match="the engine must be one of duckdb, spark, not 'hive'"):
+        load_settings(engine="hive")
