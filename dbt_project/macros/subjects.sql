@@ -5,7 +5,7 @@
     {{ ident('统一社会信用代码') }} as uscc,
     {{ ident('工商注册号') }} as registration_no,
     {{ ident('法定代表人') }} as legal_rep_name,
-    coalesce({{ ident('法定代表人证件类型') }}, case when {{ ident('法定代表人证件号码') }} is not null then '身份证' end) as legal_rep_id_type,
+    {{ legal_rep_id_type() }} as legal_rep_id_type,
     {{ ident('法定代表人证件号码') }} as legal_rep_id,
     {{ ident('证件类型') }} as id_type,
     {{ ident('证件号码') }} as id_number,
@@ -15,6 +15,16 @@
 {# The subject_id of a row of a feed with the subject block (an expression: Spark resolves no select alias in WHERE). #}
 {% macro subject_block_id() -%}
     {{ subject_id(ident('行政相对人类别'), ident('统一社会信用代码'), ident('工商注册号'), ident('证件号码')) }}
+{%- endmacro %}
+
+{# A legal representative's ID type: as delivered, or 身份证 when only the number is. #}
+{% macro legal_rep_id_type() -%}
+    coalesce({{ ident('法定代表人证件类型') }}, case when {{ ident('法定代表人证件号码') }} is not null then '身份证' end)
+{%- endmacro %}
+
+{# The subject an objection or a repair application names (yysq, xyxf): its USCC, else a person's ID number. #}
+{% macro application_subject_id() -%}
+    coalesce({{ ident('统一社会信用代码') }}, {{ ident('证件号码') }})
 {%- endmacro %}
 
 {# subject_id (SPEC §6): the USCC; the registration number behind the placeholder USCC; a person's ID number. #}

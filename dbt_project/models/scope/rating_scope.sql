@@ -42,10 +42,10 @@ delivered as (
     select {{ ident('统一社会信用代码') }}, unnest([{{ ident('法定代表人证件号码') }}, {{ ident('实际控制人证件号码') }}])
     from {{ source('raw', 'djzc') }} where _delivery_id in (select delivery_id from unrated)
     union all
-    select coalesce({{ ident('统一社会信用代码') }}, {{ ident('证件号码') }}), null
+    select {{ application_subject_id() }}, null
     from {{ source('raw', 'yysq') }} where _delivery_id in (select delivery_id from unrated)
     union all
-    select coalesce({{ ident('统一社会信用代码') }}, {{ ident('证件号码') }}), null
+    select {{ application_subject_id() }}, null
     from {{ source('raw', 'xyxf') }} where _delivery_id in (select delivery_id from unrated)
 ),
 crossing as (
@@ -56,10 +56,10 @@ crossing as (
     where {{ ident(item) }} {{ in_window }} or _delivery_date {{ in_window }}
     union
     {%- endfor %}
-    select coalesce({{ ident('统一社会信用代码') }}, {{ ident('证件号码') }}) from {{ source('raw', 'yysq') }}, window_ w
+    select {{ application_subject_id() }} from {{ source('raw', 'yysq') }}, window_ w
     where {{ ident('申请日期') }} {{ in_window }} or {{ ident('处理日期') }} {{ in_window }} or _delivery_date {{ in_window }}
     union
-    select coalesce({{ ident('统一社会信用代码') }}, {{ ident('证件号码') }}) from {{ source('raw', 'xyxf') }}, window_ w
+    select {{ application_subject_id() }} from {{ source('raw', 'xyxf') }}, window_ w
     where {{ ident('申请日期') }} {{ in_window }} or {{ ident('决定日期') }} {{ in_window }} or _delivery_date {{ in_window }}
     union
     select subject_id from {{ last_states }}, window_ w

@@ -1,6 +1,6 @@
 -- Every delivered state of every objection (异议): the history of its lifecycle. A case is its 异议编号 and its
 -- subject, as a record is its document number and its subject: two departments' numbering may meet.
-{% set subject_id = 'coalesce(' ~ ident('统一社会信用代码') ~ ', ' ~ ident('证件号码') ~ ')' %}
+{% set subject_id = application_subject_id() %}
 select
     {{ ident('异议编号') }} as objection_id,
     {{ subject_id }} as subject_id,

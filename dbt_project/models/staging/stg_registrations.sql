@@ -5,7 +5,7 @@ select
     {{ ident('主体名称') }} as subject_name,
     {{ ident('主体类别') }} as subject_type,
     {{ ident('法定代表人') }} as legal_rep_name,
-    coalesce({{ ident('法定代表人证件类型') }}, case when {{ ident('法定代表人证件号码') }} is not null then '身份证' end) as legal_rep_id_type,
+    {{ legal_rep_id_type() }} as legal_rep_id_type,
     {{ ident('法定代表人证件号码') }} as legal_rep_id,
     {{ ident('实际控制人') }} as controller_name,
     {{ ident('实际控制人证件号码') }} as controller_id,

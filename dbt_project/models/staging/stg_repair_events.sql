@@ -1,6 +1,6 @@
 -- Every delivered state of every repair application (信用修复): the history of its lifecycle. A case is its
 -- 修复编号 and its subject (see stg_objection_events).
-{% set subject_id = 'coalesce(' ~ ident('统一社会信用代码') ~ ', ' ~ ident('证件号码') ~ ')' %}
+{% set subject_id = application_subject_id() %}
 select
     {{ ident('修复编号') }} as repair_id,
     {{ subject_id }} as subject_id,
